@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HubStorage} from "./HubStorage.sol";
+import {PocoConstants} from "../libraries/PocoConstants.sol";
+import {IEscrow} from "../../interfaces/IEscrow.sol";
+import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
+
+/// @title HubBase
+/// @notice What every hub module shares: the storage accessor, the owner check, the EIP-712 domain and the four escrow
+///         primitives (lock, unlock, reward, seize) with their exact PoCo v5 events.
+/// @dev Modules are stateless code run by the hub with `delegatecall`: `address(this)` is the hub, and all state lives
+///      in `HubStorage.layout()`.
+abstract contract HubBase {
+    /// @dev Addresses every module may need, fixed at deployment (immutables cost no storage read).
+    address internal immutable TOKEN;
+    address internal immutable APP_REGISTRY;
+    address internal immutable DATASET_REGISTRY;
+    address internal immutable WORKERPOOL_REGISTRY;
+
+    bytes32 internal constant EIP712DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+
+    /// @dev Every module is deployed with the same four addresses, so the deployment script treats them alike.
+    constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry) {
+        TOKEN = token;
+        APP_REGISTRY = appRegistry;
+        DATASET_REGISTRY = datasetRegistry;
+        WORKERPOOL_REGISTRY = workerpoolRegistry;
+    }
+
+    modifier onlyOwner() {
+        address owner_ = HubStorage.layout().owner;
+        if (msg.sender != owner_) revert IHubAdmin.CallerIsNotTheOwner(msg.sender, owner_);
+        _;
+    }
+
+    /// @dev Derived on every call from the chain id and the hub address, so it is right after a chain fork too.
+    function _domainSeparator() internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                EIP712DOMAIN_TYPEHASH,
+                keccak256(bytes(PocoConstants.DOMAIN_NAME)),
+                keccak256(bytes(PocoConstants.DOMAIN_VERSION)),
+                block.chainid,
+                address(this)
+            )
+        );
+    }
+
+    /// @dev EIP-712 typed-data hash of a struct hash under the hub's domain.
+    function _toTypedDataHash(bytes32 structHash) internal view returns (bytes32 digest) {
+        bytes32 separator = _domainSeparator();
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, hex"1901")
+            mstore(add(ptr, 0x02), separator)
+            mstore(add(ptr, 0x22), structHash)
+            digest := keccak256(ptr, 0x42)
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Escrow primitives. Value frozen for an account sits in the hub's own balance (PROTOCOL §1.3), so that
+    // balance(hub) == sum of frozen amounts at all times.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev Moves `value` of `account`'s free balance into the hub and freezes it.
+    function _lock(address account, uint256 value) internal {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        uint256 balance = $.balances[account];
+        if (balance < value) revert IEscrow.InsufficientBalance(account, balance, value);
+        unchecked {
+            // cannot underflow: checked above; cannot overflow: bounded by totalSupply
+            $.balances[account] = balance - value;
+            $.balances[address(this)] += value;
+            $.frozens[account] += value;
+        }
+        emit IEscrow.Transfer(account, address(this), value);
+        emit IEscrow.Lock(account, value);
+    }
+
+    /// @dev Unfreezes `value` of `account` and gives it back to its free balance.
+    function _unlock(address account, uint256 value) internal {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        uint256 frozen = $.frozens[account];
+        if (frozen < value) revert IEscrow.InsufficientFrozen(account, frozen, value);
+        unchecked {
+            // cannot underflow: frozen[account] <= balance(hub) by the escrow invariant
+            $.frozens[account] = frozen - value;
+            $.balances[address(this)] -= value;
+            $.balances[account] += value;
+        }
+        emit IEscrow.Transfer(address(this), account, value);
+        emit IEscrow.Unlock(account, value);
+    }
+
+    /// @dev Pays `value` out of the hub's balance (value seized earlier in the same transaction) to `account`.
+    function _reward(address account, uint256 value, bytes32 ref) internal {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        $.balances[address(this)] -= value;
+        unchecked {
+            // cannot overflow: bounded by totalSupply
+            $.balances[account] += value;
+        }
+        emit IEscrow.Transfer(address(this), account, value);
+        emit IEscrow.Reward(account, value, ref);
+    }
+
+    /// @dev Takes `value` of `account`'s frozen amount; the value stays in the hub until rewarded in the same tx.
+    function _seize(address account, uint256 value, bytes32 ref) internal {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        uint256 frozen = $.frozens[account];
+        if (frozen < value) revert IEscrow.InsufficientFrozen(account, frozen, value);
+        unchecked {
+            $.frozens[account] = frozen - value;
+        }
+        emit IEscrow.Seize(account, value, ref);
+    }
+
+    /// @dev A failed task's seized scheduler stake goes to the kitty: frozen, never free (Halborn 7.4: no balance
+    ///      round trip, the events say Reward then Lock).
+    function _rewardKitty(uint256 value, bytes32 ref) internal {
+        HubStorage.layout().frozens[PocoConstants.KITTY_ADDRESS] += value;
+        emit IEscrow.Reward(PocoConstants.KITTY_ADDRESS, value, ref);
+        emit IEscrow.Lock(PocoConstants.KITTY_ADDRESS, value);
+    }
+
+    /// @dev pct(x, r) of the protocol: per-task percentage, floored.
+    function _pct(uint256 value, uint256 ratio) internal pure returns (uint256) {
+        return value * ratio / 100;
+    }
+}

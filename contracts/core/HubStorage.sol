@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+/// @title HubStorage
+/// @notice The one storage layout shared by the hub and every module it delegates to.
+/// @dev !!! WARNING !!! Every module runs with `delegatecall` against this layout. Append new fields at the end of
+///      `Layout` (or of a struct that only lives in a mapping); never reorder, retype or remove a field.
+///      The layout sits at an ERC-7201 namespaced slot so that no inherited contract can collide with it.
+library HubStorage {
+    /// keccak256(abi.encode(uint256(keccak256("poco.storage.Hub")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 internal constant SLOT = keccak256(abi.encode(uint256(keccak256("poco.storage.Hub")) - 1))
+        & ~bytes32(uint256(0xff));
+
+    // Deal.flags bits: which optional fields hold their value in the deal rather than being derived.
+    uint8 internal constant FLAG_BENEFICIARY_IS_REQUESTER = 0x01; // beneficiary == requester, `beneficiary` not written
+    uint8 internal constant FLAG_SPONSOR_IS_REQUESTER = 0x02; //     sponsor == requester, `sponsor` not written
+    uint8 internal constant FLAG_LONG_TAG = 0x04; //                 tag does not fit 32 bits, kept in `tag`
+
+    /// @notice A classic deal. Packed so that a deal without dataset, callback, sponsor or exotic tag and whose
+    ///         beneficiary is its requester costs six slots plus its params (the original used 22).
+    struct Deal {
+        // slot 0
+        address app;
+        uint96 appPrice;
+        // slot 1
+        address appOwner;
+        uint96 workerpoolPrice;
+        // slot 2
+        address workerpool;
+        uint96 workerStake; // pct(workerpoolPrice, workerStakeRatioPolicy) at match time
+        // slot 3
+        address workerpoolOwner; // the scheduler for the whole deal, snapshot at match time
+        uint40 startTime;
+        uint32 category;
+        uint8 schedulerRewardRatio; // snapshot at match time
+        uint8 flags; // FLAG_*
+        // slot 4
+        address requester;
+        uint48 botFirst;
+        uint48 botSize;
+        // slot 5
+        address dataset;
+        uint64 trust; // max(request.trust, 1)
+        uint32 shortTag; // the tag when it fits 32 bits (FLAG_LONG_TAG unset)
+        // slot 6, written only with a dataset
+        address datasetOwner;
+        uint96 datasetPrice;
+        // slots 7.. written only when they differ from what the flags imply
+        address beneficiary;
+        address callback;
+        address sponsor;
+        bytes32 tag;
+        string params;
+    }
+
+    /// @notice A classic task (also carries the status of Boost tasks so that `viewTask` shows them).
+    struct Task {
+        // slot 0
+        uint8 status; // TaskStatus: 0 UNSET, 1 ACTIVE, 2 REVEALING, 3 COMPLETED, 4 FAILED
+        uint40 timeref;
+        uint40 contributionDeadline;
+        uint40 revealDeadline;
+        uint40 finalDeadline;
+        uint16 revealCounter;
+        uint16 winnerCounter;
+        uint48 idx;
+        // slot 1
+        bytes32 dealid;
+        // slot 2
+        bytes32 consensusValue;
+        // slot 3: consensus "total" minus one, so that a fresh task needs no write (total = 1 + sum of groups)
+        uint256 totalMinusOne;
+        address[] contributors;
+        bytes32 resultDigest;
+        bytes results;
+        bytes resultsCallback;
+    }
+
+    /// @notice One worker's contribution to one task.
+    struct Contribution {
+        // slot 0
+        uint8 status; // ContributionStatus: 0 UNSET, 1 CONTRIBUTED, 2 PROVED, 3 REJECTED
+        uint8 weight; // floor(log2(worker weight)), used for reward shares
+        address enclaveChallenge;
+        // slot 1, 2
+        bytes32 resultHash;
+        bytes32 resultSeal;
+    }
+
+    /// @notice A Boost deal, the compact record of PoCo v5.5 (ABI of `viewDealBoost`).
+    struct DealBoost {
+        address appOwner;
+        uint96 appPrice;
+        address datasetOwner;
+        uint96 datasetPrice;
+        address workerpoolOwner;
+        uint96 workerpoolPrice;
+        address requester;
+        uint96 workerReward;
+        address callback;
+        uint40 deadline;
+        uint16 botFirst;
+        uint16 botSize;
+        bytes3 shortTag;
+        address sponsor;
+    }
+
+    struct Category {
+        string name;
+        string description;
+        uint256 workClockTimeRef;
+    }
+
+    struct Layout {
+        // ---- hub ----
+        address owner;
+        /// selector => module the hub delegates it to
+        mapping(bytes4 selector => address module) modules;
+        // ---- escrow (ERC-20 "Staked RLC") ----
+        mapping(address account => uint256) balances;
+        mapping(address account => uint256) frozens;
+        mapping(address account => mapping(address spender => uint256)) allowances;
+        uint256 totalSupply;
+        // ---- configuration ----
+        address teebroker;
+        uint256 callbackgas;
+        Category[] categories;
+        // ---- market ----
+        mapping(bytes32 orderHash => address signer) presigned;
+        mapping(bytes32 orderHash => uint256 volume) consumed;
+        mapping(bytes32 dealid => Deal) deals;
+        mapping(bytes32 dealid => DealBoost) dealsBoost;
+        // ---- PoCo ----
+        mapping(bytes32 taskid => Task) tasks;
+        mapping(bytes32 taskid => mapping(bytes32 resultHash => uint256 weight)) groups;
+        mapping(bytes32 taskid => mapping(address worker => Contribution)) contributions;
+        mapping(address worker => uint256 score) workerScores;
+    }
+
+    function layout() internal pure returns (Layout storage $) {
+        bytes32 slot = SLOT;
+        assembly {
+            $.slot := slot
+        }
+    }
+}

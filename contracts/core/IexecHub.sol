@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HubStorage} from "./HubStorage.sol";
+import {PocoConstants} from "../libraries/PocoConstants.sol";
+import {IEscrow} from "../../interfaces/IEscrow.sol";
+import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
+
+/// @title IexecHub
+/// @notice The single address users talk to (PROTOCOL §12.3). It holds all state and routes each call, by selector,
+///         to the module that implements it; modules run with `delegatecall` on the hub's storage. The routing table
+///         is fixed at construction: the hub is not upgradeable.
+/// @dev Splitting by module keeps each deployed contract under the EIP-170 size limit while users see one ABI
+///      (`interfaces/IIexecHub.sol`).
+contract IexecHub {
+    /// Thrown when the constructor's module and selector lists differ in length.
+    error ModuleListMismatch(uint256 modules, uint256 selectorLists);
+    /// Thrown when two modules claim the same selector.
+    error DuplicateSelector(bytes4 selector);
+
+    event ModuleRegistered(address indexed module, bytes4[] selectors);
+
+    /// @param owner_ the protocol owner (creates categories, sets the TEE broker and callback gas, recovers RLC)
+    /// @param modules module contracts, each serving the selectors at the same position in `selectors`
+    constructor(address owner_, address[] memory modules, bytes4[][] memory selectors) {
+        if (modules.length != selectors.length) revert ModuleListMismatch(modules.length, selectors.length);
+        HubStorage.Layout storage $ = HubStorage.layout();
+        $.owner = owner_;
+        $.callbackgas = PocoConstants.DEFAULT_CALLBACK_GAS;
+        for (uint256 i = 0; i < modules.length; ++i) {
+            bytes4[] memory list = selectors[i];
+            for (uint256 j = 0; j < list.length; ++j) {
+                if ($.modules[list[j]] != address(0)) revert DuplicateSelector(list[j]);
+                $.modules[list[j]] = modules[i];
+            }
+            emit ModuleRegistered(modules[i], list);
+        }
+        emit IHubAdmin.OwnershipTransferred(address(0), owner_);
+    }
+
+    /// @notice Plain ether transfers are refused: the escrow is RLC only.
+    receive() external payable {
+        revert IEscrow.FallbackDisabled();
+    }
+
+    fallback() external payable {
+        address module = HubStorage.layout().modules[msg.sig];
+        if (module == address(0)) revert IHubAdmin.UnknownFunction(msg.sig);
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            switch ok
+            case 0 { revert(0, returndatasize()) }
+            default { return(0, returndatasize()) }
+        }
+    }
+}
