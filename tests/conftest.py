@@ -1,0 +1,7 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolation(fn_isolation):
+    """Revert the chain after every test."""
+    pass
