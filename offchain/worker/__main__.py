@@ -1,0 +1,121 @@
+"""CLI: python -m offchain.worker --rpc URL --key-file FILE --scheduler-url URL --workdir DIR [options].
+
+Prints one line and exits 1 on a configuration error (unreachable node or scheduler, bad key, wrong chain).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+from eth_account import Account
+
+from offchain.chain.client import ChainClient, ConfigError, connect
+from offchain.chain.tx import TxSender
+
+from .chain_actions import WorkerChain
+from .client import SchedulerClient, SchedulerError, SchedulerUnavailable
+from .worker import Worker, WorkerConfig
+
+
+def load_key(key_file: str | None) -> str:
+    """Hex private key from --key-file (plain hex, or a keystore JSON + $WORKER_KEY_PASSWORD) or $WORKER_PRIVATE_KEY."""
+    if key_file:
+        try:
+            text = Path(key_file).read_text().strip()
+        except OSError as exc:
+            raise ConfigError(f"cannot read key file {key_file}: {exc.strerror}") from exc
+        if text.startswith("{"):
+            password = os.environ.get("WORKER_KEY_PASSWORD", "")
+            try:
+                return "0x" + bytes(Account.decrypt(json.loads(text), password)).hex()
+            except (ValueError, KeyError) as exc:
+                raise ConfigError(f"cannot decrypt keystore {key_file} (set WORKER_KEY_PASSWORD)") from exc
+        return text
+    key = os.environ.get("WORKER_PRIVATE_KEY")
+    if not key:
+        raise ConfigError("no wallet: pass --key-file or set WORKER_PRIVATE_KEY")
+    return key.strip()
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(prog="python -m offchain.worker", description="iExec-style PoCo worker")
+    p.add_argument("--rpc", required=True, help="chain node JSON-RPC URL")
+    p.add_argument(
+        "--key-file", help="wallet: hex private key file or keystore JSON (else $WORKER_PRIVATE_KEY)"
+    )
+    p.add_argument("--scheduler-url", required=True, help="the workerpool scheduler's base URL")
+    p.add_argument("--workdir", required=True, help="folder for task files and the worker's local state")
+    p.add_argument("--name", default=None, help="worker name shown by the scheduler")
+    p.add_argument("--cpus", type=int, default=1, help="tasks computed in parallel")
+    p.add_argument(
+        "--deposit", type=int, default=0, help="nRLC to deposit when the stake is too low (0 = never)"
+    )
+    p.add_argument("--require-sandbox", action="store_true", help="refuse to run apps when bwrap cannot run")
+    p.add_argument("--ping-period", type=float, default=5.0)
+    p.add_argument("--fault", choices=["wrong-result"], help=argparse.SUPPRESS)  # test hook
+    p.add_argument("--log-level", default="INFO")
+    return p.parse_args(argv)
+
+
+def build(args) -> Worker:
+    try:
+        account = Account.from_key(load_key(args.key_file))
+    except ConfigError:
+        raise
+    except Exception as exc:
+        raise ConfigError("the wallet key is not a valid private key") from exc
+    client = SchedulerClient(args.scheduler_url, account)
+    try:
+        client.login()
+        sched = client.config()
+    except (SchedulerError, SchedulerUnavailable) as exc:
+        raise ConfigError(f"cannot log in to the scheduler at {args.scheduler_url}: {exc}") from exc
+    w3 = connect(args.rpc)
+    if int(sched.get("chainId", w3.eth.chain_id)) != w3.eth.chain_id:
+        raise ConfigError(
+            f"the scheduler runs on chain {sched['chainId']} but {args.rpc} is chain {w3.eth.chain_id}"
+        )
+    chain = WorkerChain(ChainClient(w3, sched["hub"]), TxSender(w3, account.key))
+    cfg = WorkerConfig(
+        workdir=Path(args.workdir),
+        name=args.name or f"worker-{account.address[2:8].lower()}",
+        cpus=args.cpus,
+        ping_period=args.ping_period,
+        deposit_amount=args.deposit,
+        allow_unsandboxed=not args.require_sandbox,
+        fault=args.fault,
+    )
+    return Worker(cfg, client, chain)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s worker %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        worker = build(args)
+    except ConfigError as exc:
+        print(f"worker: {exc}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    try:
+        worker.run()
+    except KeyboardInterrupt:
+        worker.stop()
+    except (ConfigError, SchedulerError) as exc:
+        print(f"worker: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
