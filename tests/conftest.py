@@ -1,5 +1,7 @@
 import pytest
 
+pytest_plugins = ["fixtures.worker"]
+
 
 @pytest.fixture(autouse=True)
 def isolation(fn_isolation):

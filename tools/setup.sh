@@ -58,6 +58,16 @@ fi
 # brownie launches `anvil` from PATH: make it reachable after `source .venv/bin/activate` too.
 ln -sfn "$ANVIL" .venv/bin/anvil
 
+# ---- 2b. bubblewrap: the worker's app sandbox (offchain/worker/sandbox.py) ------------------------------------
+# Best effort: without it (or where namespaces are forbidden) the worker runs apps unsandboxed, with a loud warning.
+if ! command -v bwrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  log "installing bubblewrap (apt-get)"
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  { $SUDO apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
+    { $SUDO apt-get update -qq >/dev/null 2>&1 && $SUDO apt-get install -y -qq bubblewrap >/dev/null 2>&1; }; } || \
+    log "warning: could not install bubblewrap; worker apps will run without a sandbox"
+fi
+
 # ---- 3. solc for py-solc-x ----------------------------------------------------------------------
 mkdir -p .solcx
 solc_bin=.solcx/solc-v$SOLC_VERSION
