@@ -15,7 +15,25 @@ from offchain.protocol.constants import MAX_CONTRIBUTORS
 
 
 def worker_weight(score: int) -> int:
+    """max(score // 3, 3) - 1: at least 2, so a fresh worker still moves credibility."""
     return max(score // 3, 3) - 1
+
+
+def log_weight(weight: int) -> int:
+    """floor(log2(weight)), the reward share stored in a contribution (PROTOCOL §12.4: floor, not ceil)."""
+    if weight <= 0:
+        raise ValueError("weight must be positive")
+    return weight.bit_length() - 1
+
+
+def penalized_score(score: int) -> int:
+    """Score after a fault (wrong hash, or no reveal): score * 2 // 3."""
+    return score * 2 // 3
+
+
+def consensus_reached(group: int, total: int, trust: int) -> bool:
+    """The credibility test, strict: group * trust > total * (trust - 1), trust being the deal's (>= 1)."""
+    return group * trust > total * (trust - 1)
 
 
 class Consensus:
@@ -35,7 +53,12 @@ class Consensus:
         return self.reached(result_hash)
 
     def reached(self, result_hash: str) -> bool:
-        return self.groups.get(result_hash, 0) * self.trust > self.total * (self.trust - 1)
+        return consensus_reached(self.groups.get(result_hash, 0), self.total, self.trust)
+
+    def drop(self, result_hash: str) -> None:
+        """A reopen: the group of the failed consensus is emptied (its voters are rejected)."""
+        self.total -= self.groups.get(result_hash, 0)
+        self.groups[result_hash] = 0
 
 
 def needs_more_workers(
