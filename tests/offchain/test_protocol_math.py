@@ -6,10 +6,9 @@ from hypothesis import strategies as st
 from offchain.protocol import deadlines
 from offchain.protocol.consensus import (
     Consensus,
+    consensus_reached,
     log_weight,
-    min_workers,
     penalized_score,
-    reached,
     worker_weight,
     workers_needed,
 )
@@ -37,38 +36,29 @@ def test_penalty_is_two_thirds_floored():
 
 def test_consensus_test_is_strict():
     # trust 2 needs credibility > 1/2: group 2 of total 3 passes, 1 of 2 (group*2 == total) does not
-    assert reached(2, 3, 2)
-    assert not reached(1, 2, 2)
-    assert reached(1, 1_000, 1)  # trust 1: the first vote always wins
+    assert consensus_reached(2, 3, 2)
+    assert not consensus_reached(1, 2, 2)
+    assert consensus_reached(1, 1_000, 1)  # trust 1: the first vote always wins
 
 
 def test_fresh_workers_needed_per_trust():
-    assert [min_workers(t) for t in (0, 1, 2, 3, 4, 5, 8, 10, 100)] == [1, 1, 1, 2, 2, 3, 3, 4, 7]
+    assert [workers_needed(t) for t in (0, 1, 2, 3, 4, 5, 8, 10, 100)] == [1, 1, 1, 2, 2, 3, 3, 4, 7]
 
 
 def test_high_score_worker_alone_reaches_trust_5():
-    assert min_workers(5, score=15) == 2  # weight 4: 4 * 5 > 5 * 4 fails (strict)
-    assert min_workers(5, score=18) == 1  # weight 5: 5 * 5 > 6 * 4
+    assert workers_needed(5, worker_weight(15)) == 2  # weight 4: 4 * 5 > 5 * 4 fails (strict)
+    assert workers_needed(5, worker_weight(18)) == 1  # weight 5: 5 * 5 > 6 * 4
 
 
 def test_votes_multiply_group_and_sum_total():
-    c = Consensus()
-    c.vote(b"a", 2)
-    c.vote(b"b", 2)
-    c.vote(b"a", 3)
-    assert c.groups == {b"a": 6, b"b": 2}
+    c = Consensus(trust=100)
+    c.contribute("a", 2)
+    c.contribute("b", 2)
+    c.contribute("a", 3)
+    assert c.groups == {"a": 6, "b": 2}
     assert c.total == 1 + 6 + 2
-    c.drop(b"a")
-    assert c.groups[b"a"] == 0 and c.total == 3
-
-
-def test_workers_needed_counts_from_current_state():
-    c = Consensus()
-    c.vote(b"a", 2)
-    c.vote(b"b", 2)  # a disagreement: total 5
-    # trust 3: a needs group*3 > total*2; with one more fresh vote a = 4, total 7: 12 > 14 fails; two: 8/11 -> 24 > 22
-    assert workers_needed(3, [0, 0, 0], c, b"a") == 2
-    assert workers_needed(3, [0], c, b"a") == 2  # not enough candidates: len + 1
+    c.drop("a")
+    assert c.groups["a"] == 0 and c.total == 3
 
 
 def test_kitty_slice():
