@@ -122,13 +122,14 @@ abstract contract PocoBase is HubBase {
         if (signer.code.length != 0) {
             return SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
         }
-        address recovered;
+        address recovered = address(0);
+        ECDSA.RecoverError err = ECDSA.RecoverError.InvalidSignatureLength;
         if (signature.length == 65) {
-            (recovered,,) = ECDSA.tryRecoverCalldata(hash, signature);
+            (recovered, err,) = ECDSA.tryRecoverCalldata(hash, signature);
         } else if (signature.length == 64) {
-            (recovered,,) = ECDSA.tryRecover(hash, bytes32(signature[0:32]), bytes32(signature[32:64]));
+            (recovered, err,) = ECDSA.tryRecover(hash, bytes32(signature[0:32]), bytes32(signature[32:64]));
         }
-        return recovered != address(0) && recovered == signer;
+        return err == ECDSA.RecoverError.NoError && recovered == signer;
     }
 
     /// @dev Reads the payment terms of a deal. The dataset slot is all zeros for a deal without dataset, so it is
