@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ["fixtures.worker"]
+pytest_plugins = ["fixtures.worker", "fixtures.scheduler"]
 
 
 @pytest.fixture(autouse=True)
