@@ -7,6 +7,10 @@ import {IexecTypes} from "./IexecTypes.sol";
 /// @notice Presigning and closing orders on chain (owner or a signed operation), order broadcast, and the signature
 ///         checks the market uses (EOA ECDSA 65/64 bytes, ERC-1271 contracts, presignatures).
 interface IOrderManagement {
+    /// Thrown when a manage*Order operation is sent by someone other than the order's owner (asset owner, or the
+    /// requester for a request order) and `sign` is not the owner's signature over the operation hash.
+    error InvalidSenderOrSignature(address sender, address owner);
+
     event SignedAppOrder(bytes32 appHash);
     event SignedDatasetOrder(bytes32 datasetHash);
     event SignedWorkerpoolOrder(bytes32 workerpoolHash);

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HubBase} from "./HubBase.sol";
+import {HubStorage} from "./HubStorage.sol";
+import {LibOrders} from "../libraries/LibOrders.sol";
+import {LibSignatures} from "../libraries/LibSignatures.sol";
+import {PocoConstants} from "../libraries/PocoConstants.sol";
+import {IexecTypes} from "../../interfaces/IexecTypes.sol";
+import {IMarket} from "../../interfaces/IMarket.sol";
+import {IEscrow} from "../../interfaces/IEscrow.sol";
+import {IRegistry} from "../../interfaces/IRegistry.sol";
+import {ICategoryManager} from "../../interfaces/ICategoryManager.sol";
+
+/// @title MatchBase
+/// @notice The checks every match runs (PROTOCOL §3.7 steps 1-25), the order consumption and the two escrow locks
+///         of §3.9, shared by the classic market (MatchModule) and PoCo Boost, which each store their own deal record.
+abstract contract MatchBase is HubBase {
+    /// @dev Tag bits 1-3 (Scone, Gramine, TDX) of the dataset order are dropped from the demand [v6.2], so that a
+    ///      dataset order tagged for one TEE framework runs on a pool offering another.
+    bytes32 internal constant DATASET_TAG_MASK = ~bytes32(uint256(0xE));
+    bytes32 internal constant TEE_BIT = bytes32(uint256(0x1));
+
+    /// @dev What the checks learn and the record needs.
+    struct Match {
+        bytes32 appHash;
+        bytes32 datasetHash; // 0 without dataset
+        bytes32 workerpoolHash;
+        bytes32 requestHash;
+        address appOwner;
+        address datasetOwner; // 0 without dataset
+        address workerpoolOwner; // the deal's scheduler
+        bytes32 tag; // combined demand
+        uint256 botFirst; // consumed[requestHash] before this match
+        uint256 volume;
+    }
+
+    /// @dev Runs every check of §3.7 in order and returns the hashes, owners, tag and volume; reverts with the
+    ///      custom error of the first broken rule. Reads state, writes nothing.
+    function _checkOrders(
+        IexecTypes.AppOrder calldata app,
+        IexecTypes.DatasetOrder calldata dataset,
+        IexecTypes.WorkerpoolOrder calldata workerpool,
+        IexecTypes.RequestOrder calldata request
+    ) internal view returns (Match memory m) {
+        HubStorage.Layout storage $ = HubStorage.layout();
+
+        // ---- compatibility (steps 1-8) ----
+        uint256 category = request.category;
+        if (category != workerpool.category) revert IMarket.CategoryMismatch(category, workerpool.category);
+        uint256 categoryCount = $.categories.length;
+        if (category >= categoryCount) revert ICategoryManager.UnknownCategory(category, categoryCount);
+        if (request.trust > workerpool.trust) revert IMarket.TrustTooHigh(request.trust, workerpool.trust);
+        if (request.appmaxprice < app.appprice) revert IMarket.AppOverpriced(request.appmaxprice, app.appprice);
+        if (request.datasetmaxprice < dataset.datasetprice) {
+            revert IMarket.DatasetOverpriced(request.datasetmaxprice, dataset.datasetprice);
+        }
+        if (request.workerpoolmaxprice < workerpool.workerpoolprice) {
+            revert IMarket.WorkerpoolOverpriced(request.workerpoolmaxprice, workerpool.workerpoolprice);
+        }
+        bytes32 tag = app.tag | (dataset.tag & DATASET_TAG_MASK) | request.tag;
+        if (tag & ~workerpool.tag != 0) revert IMarket.TagNotOffered(tag, workerpool.tag);
+        if ((tag ^ app.tag) & TEE_BIT != 0) revert IMarket.TeeTagMismatch(tag, app.tag);
+        m.tag = tag;
+
+        // ---- matching (steps 9-10) ----
+        address appAddr = app.app;
+        address datasetAddr = dataset.dataset;
+        address workerpoolAddr = workerpool.workerpool;
+        address requester = request.requester;
+        if (request.app != appAddr) revert IMarket.AppMismatch(request.app, appAddr);
+        if (request.dataset != datasetAddr) revert IMarket.DatasetMismatch(request.dataset, datasetAddr);
+
+        // ---- restrictions (steps 11-20) ----
+        _checkRestrictions(app, dataset, workerpool, request, appAddr, datasetAddr, workerpoolAddr, requester);
+
+        // ---- authenticity (steps 21-24) ----
+        bytes32 separator = _domainSeparator();
+        m.appHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(app));
+        m.appOwner = IRegistry(APP_REGISTRY).entryOwner(appAddr);
+        if (m.appOwner == address(0)) revert IMarket.AppNotRegistered(appAddr);
+        if (!LibSignatures.isPresignedOrSigned(m.appOwner, m.appHash, app.sign)) {
+            revert IMarket.InvalidAppOrderSignature(m.appHash, m.appOwner);
+        }
+        if (datasetAddr != address(0)) {
+            m.datasetHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(dataset));
+            m.datasetOwner = IRegistry(DATASET_REGISTRY).entryOwner(datasetAddr);
+            if (m.datasetOwner == address(0)) revert IMarket.DatasetNotRegistered(datasetAddr);
+            if (!LibSignatures.isPresignedOrSigned(m.datasetOwner, m.datasetHash, dataset.sign)) {
+                revert IMarket.InvalidDatasetOrderSignature(m.datasetHash, m.datasetOwner);
+            }
+        }
+        m.workerpoolHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(workerpool));
+        m.workerpoolOwner = IRegistry(WORKERPOOL_REGISTRY).entryOwner(workerpoolAddr);
+        if (m.workerpoolOwner == address(0)) revert IMarket.WorkerpoolNotRegistered(workerpoolAddr);
+        if (!LibSignatures.isPresignedOrSigned(m.workerpoolOwner, m.workerpoolHash, workerpool.sign)) {
+            revert IMarket.InvalidWorkerpoolOrderSignature(m.workerpoolHash, m.workerpoolOwner);
+        }
+        m.requestHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(request));
+        if (!LibSignatures.isPresignedOrSigned(requester, m.requestHash, request.sign)) {
+            revert IMarket.InvalidRequestOrderSignature(m.requestHash, requester);
+        }
+
+        // ---- availability (step 25) ----
+        (m.volume, m.botFirst) = _volume(app.volume, dataset.volume, workerpool.volume, request.volume, m, true);
+    }
+
+    /// @dev Steps 11-20, in the order of the protocol.
+    function _checkRestrictions(
+        IexecTypes.AppOrder calldata app,
+        IexecTypes.DatasetOrder calldata dataset,
+        IexecTypes.WorkerpoolOrder calldata workerpool,
+        IexecTypes.RequestOrder calldata request,
+        address appAddr,
+        address datasetAddr,
+        address workerpoolAddr,
+        address requester
+    ) private view {
+        address r = request.workerpool;
+        if (!LibSignatures.isAuthorized(r, workerpoolAddr)) revert IMarket.WorkerpoolRestrictedByRequest(r, workerpoolAddr);
+        r = app.datasetrestrict;
+        if (!LibSignatures.isAuthorized(r, datasetAddr)) revert IMarket.DatasetRestrictedByApp(r, datasetAddr);
+        r = app.workerpoolrestrict;
+        if (!LibSignatures.isAuthorized(r, workerpoolAddr)) revert IMarket.WorkerpoolRestrictedByApp(r, workerpoolAddr);
+        r = app.requesterrestrict;
+        if (!LibSignatures.isAuthorized(r, requester)) revert IMarket.RequesterRestrictedByApp(r, requester);
+        r = dataset.apprestrict;
+        if (!LibSignatures.isAuthorized(r, appAddr)) revert IMarket.AppRestrictedByDataset(r, appAddr);
+        r = dataset.workerpoolrestrict;
+        if (!LibSignatures.isAuthorized(r, workerpoolAddr)) {
+            revert IMarket.WorkerpoolRestrictedByDataset(r, workerpoolAddr);
+        }
+        r = dataset.requesterrestrict;
+        if (!LibSignatures.isAuthorized(r, requester)) revert IMarket.RequesterRestrictedByDataset(r, requester);
+        r = workerpool.apprestrict;
+        if (!LibSignatures.isAuthorized(r, appAddr)) revert IMarket.AppRestrictedByWorkerpool(r, appAddr);
+        r = workerpool.datasetrestrict;
+        if (!LibSignatures.isAuthorized(r, datasetAddr)) revert IMarket.DatasetRestrictedByWorkerpool(r, datasetAddr);
+        r = workerpool.requesterrestrict;
+        if (!LibSignatures.isAuthorized(r, requester)) revert IMarket.RequesterRestrictedByWorkerpool(r, requester);
+    }
+
+    /// @dev Step 25: the smallest remaining volume of the orders (the dataset order counts only when it names a
+    ///      dataset) and the request's consumption so far. With `strict`, reverts OrderConsumed naming the first
+    ///      order with nothing left; without, returns volume 0 (computeDealVolume).
+    function _volume(
+        uint256 appVolume,
+        uint256 datasetVolume,
+        uint256 workerpoolVolume,
+        uint256 requestVolume,
+        Match memory m,
+        bool strict
+    ) internal view returns (uint256 volume, uint256 requestConsumed) {
+        mapping(bytes32 => uint256) storage consumed = HubStorage.layout().consumed;
+        // Cannot underflow: consumed[h] <= volume of h (matches add at most the remaining volume, CLOSE sets it to
+        // exactly the volume), and the volume is part of the hash.
+        volume = appVolume - consumed[m.appHash];
+        if (volume == 0 && strict) revert IMarket.OrderConsumed(m.appHash);
+        if (m.datasetHash != bytes32(0)) {
+            uint256 left = datasetVolume - consumed[m.datasetHash];
+            if (left == 0 && strict) revert IMarket.OrderConsumed(m.datasetHash);
+            if (left < volume) volume = left;
+        }
+        uint256 wpLeft = workerpoolVolume - consumed[m.workerpoolHash];
+        if (wpLeft == 0 && strict) revert IMarket.OrderConsumed(m.workerpoolHash);
+        if (wpLeft < volume) volume = wpLeft;
+        requestConsumed = consumed[m.requestHash];
+        uint256 reqLeft = requestVolume - requestConsumed;
+        if (reqLeft == 0 && strict) revert IMarket.OrderConsumed(m.requestHash);
+        if (reqLeft < volume) volume = reqLeft;
+    }
+
+    /// @dev Step 26: deal id = keccak256(requestHash ‖ consumed[requestHash] before the match).
+    function _dealId(bytes32 requestHash, uint256 botFirst) internal pure returns (bytes32 dealid) {
+        assembly ("memory-safe") {
+            mstore(0x00, requestHash)
+            mstore(0x20, botFirst)
+            dealid := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @dev Step 28: each order consumes `volume` (the dataset order only when there is a dataset).
+    function _consume(Match memory m) internal {
+        mapping(bytes32 => uint256) storage consumed = HubStorage.layout().consumed;
+        uint256 volume = m.volume;
+        // Cannot overflow: each order had at least `volume` left, so the sums stay <= the order volumes.
+        unchecked {
+            consumed[m.appHash] += volume;
+            if (m.datasetHash != bytes32(0)) consumed[m.datasetHash] += volume;
+            consumed[m.workerpoolHash] += volume;
+            consumed[m.requestHash] = m.botFirst + volume;
+        }
+    }
+
+    /// @dev Steps 29-30: lock the deal's price from the sponsor and the scheduler's stake (per-task percentage,
+    ///      then times volume), with the events of two `_lock` calls; the hub's own balance is written once.
+    function _lockDeal(address sponsor, uint256 sponsorValue, address scheduler, uint256 schedulerValue) internal {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        _freeze($, sponsor, sponsorValue);
+        _freeze($, scheduler, schedulerValue);
+        // Cannot overflow: both values came out of balances, bounded by totalSupply.
+        unchecked {
+            $.balances[address(this)] += sponsorValue + schedulerValue;
+        }
+    }
+
+    function _freeze(HubStorage.Layout storage $, address account, uint256 value) private {
+        uint256 balance = $.balances[account];
+        if (balance < value) revert IEscrow.InsufficientBalance(account, balance, value);
+        unchecked {
+            // checked above; frozen is bounded by totalSupply
+            $.balances[account] = balance - value;
+            $.frozens[account] += value;
+        }
+        emit IEscrow.Transfer(account, address(this), value);
+        emit IEscrow.Lock(account, value);
+    }
+
+    /// @dev Deal prices live in 96 bits.
+    function _toPrice(uint256 price) internal pure returns (uint96) {
+        if (price > type(uint96).max) revert IMarket.PriceTooLarge(price);
+        return uint96(price);
+    }
+
+    /// @dev Scheduler stake for `volume` tasks: pct(price, 30) per task, then times volume (rounding per task).
+    function _schedulerStake(uint256 workerpoolPrice, uint256 volume) internal pure returns (uint256) {
+        return _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO) * volume;
+    }
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {HubStorage} from "../core/HubStorage.sol";
+import {PocoConstants} from "./PocoConstants.sol";
+import {IERC734} from "../../interfaces/IERC734.sol";
+
+/// @title LibSignatures
+/// @notice Who vouches for an order (PROTOCOL §3.4): an ECDSA signature from an EOA (65-byte r‖s‖v or 64-byte
+///         EIP-2098 r‖vs), an ERC-1271 answer from a contract identity, or a presignature made on chain by the
+///         current owner; and the restriction rule of order fields `*restrict` (ERC-734 groups).
+/// @dev Deliberate difference with PoCo v5: a signature of another length counts as invalid instead of reverting
+///      "invalid-signature-format", so the market reports which order is unsigned (e.g. InvalidAppOrderSignature).
+library LibSignatures {
+    /// @dev True if `signature` over `hash` comes from `identity`: ERC-1271 when `identity` has code (a revert or
+    ///      a malformed answer counts as invalid), ECDSA otherwise.
+    function isValidSignature(address identity, bytes32 hash, bytes calldata signature)
+        internal
+        view
+        returns (bool)
+    {
+        if (identity.code.length != 0) {
+            return SignatureChecker.isValidERC1271SignatureNowCalldata(identity, hash, signature);
+        }
+        return identity != address(0) && recover(hash, signature) == identity;
+    }
+
+    /// @dev The EOA that signed `hash`, or 0 when the signature is malformed or invalid. Accepts v in {0, 1} as
+    ///      {27, 28} (as PoCo v5 did); rejects high-s (malleable) signatures through OpenZeppelin's ECDSA.
+    function recover(bytes32 hash, bytes calldata signature) internal pure returns (address signer) {
+        bytes32 r;
+        bytes32 s;
+        if (signature.length == 65) {
+            uint8 v;
+            assembly ("memory-safe") {
+                r := calldataload(signature.offset)
+                s := calldataload(add(signature.offset, 0x20))
+                v := byte(0, calldataload(add(signature.offset, 0x40)))
+            }
+            if (v < 27) v += 27;
+            (signer,,) = ECDSA.tryRecover(hash, v, r, s);
+        } else if (signature.length == 64) {
+            assembly ("memory-safe") {
+                r := calldataload(signature.offset)
+                s := calldataload(add(signature.offset, 0x20)) // vs: s with v's parity in the top bit
+            }
+            (signer,,) = ECDSA.tryRecover(hash, r, s);
+        }
+        // any other length: signer stays 0 (invalid)
+    }
+
+    /// @dev True if `hash` was presigned on chain by `identity`. The stored signer is compared with the owner the
+    ///      caller passes, i.e. the owner *now*: a presignature stops working when the asset changes hands.
+    function isPresigned(address identity, bytes32 hash) internal view returns (bool) {
+        address signer = HubStorage.layout().presigned[hash];
+        return signer != address(0) && signer == identity;
+    }
+
+    /// @dev Presigned OR signed. A non-empty signature is tried first: ecrecover is cheaper than the cold storage
+    ///      read of a presignature, and fresh signed orders are the common case.
+    function isPresignedOrSigned(address identity, bytes32 hash, bytes calldata signature)
+        internal
+        view
+        returns (bool)
+    {
+        if (signature.length != 0 && isValidSignature(identity, hash, signature)) return true;
+        return isPresigned(identity, hash);
+    }
+
+    /// @dev Restriction rule: 0 means open; else `account` must be the restriction itself or a member of the ERC-734
+    ///      identity contract it names (key = account, purpose GROUPMEMBER). A revert, a short or non-`true` answer,
+    ///      or an EOA restriction different from `account` all mean "not authorized".
+    function isAuthorized(address restriction, address account) internal view returns (bool ok) {
+        if (restriction == address(0) || restriction == account) return true;
+        if (restriction.code.length == 0) return false;
+        bytes memory data = abi.encodeCall(
+            IERC734.keyHasPurpose, (bytes32(uint256(uint160(account))), PocoConstants.GROUPMEMBER_PURPOSE)
+        );
+        assembly ("memory-safe") {
+            // at most one word of return data is copied, so a huge answer cannot bloat our memory
+            let success := staticcall(gas(), restriction, add(data, 0x20), mload(data), 0x00, 0x20)
+            ok := and(success, and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+        }
+    }
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {HubBase} from "../core/HubBase.sol";
+import {HubStorage} from "../core/HubStorage.sol";
+import {LibOrders} from "../libraries/LibOrders.sol";
+import {LibSignatures} from "../libraries/LibSignatures.sol";
+import {IexecTypes} from "../../interfaces/IexecTypes.sol";
+import {IMarket} from "../../interfaces/IMarket.sol";
+import {IOrderManagement} from "../../interfaces/IOrderManagement.sol";
+import {IRegistry} from "../../interfaces/IRegistry.sol";
+
+/// @title OrderModule
+/// @notice On-chain order management (PROTOCOL §3.6): presign (SIGN) or close (CLOSE) an order, sent by its owner
+///         or relayed with the owner's signature over the operation; order broadcast; the signature views.
+contract OrderModule is HubBase, IOrderManagement {
+    constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry)
+        HubBase(token, appRegistry, datasetRegistry, workerpoolRegistry)
+    {}
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // manage*Order
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IOrderManagement
+    function manageAppOrder(IexecTypes.AppOrderOperation calldata op) external {
+        address owner = IRegistry(APP_REGISTRY).entryOwner(op.order.app);
+        if (owner == address(0)) revert IMarket.AppNotRegistered(op.order.app);
+        bytes32 separator = _domainSeparator();
+        _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
+        bytes32 orderHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(op.order));
+        if (_apply(op.operation, orderHash, owner, op.order.volume)) emit SignedAppOrder(orderHash);
+        else emit ClosedAppOrder(orderHash);
+    }
+
+    /// @inheritdoc IOrderManagement
+    function manageDatasetOrder(IexecTypes.DatasetOrderOperation calldata op) external {
+        address owner = IRegistry(DATASET_REGISTRY).entryOwner(op.order.dataset);
+        if (owner == address(0)) revert IMarket.DatasetNotRegistered(op.order.dataset);
+        bytes32 separator = _domainSeparator();
+        _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
+        bytes32 orderHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(op.order));
+        if (_apply(op.operation, orderHash, owner, op.order.volume)) emit SignedDatasetOrder(orderHash);
+        else emit ClosedDatasetOrder(orderHash);
+    }
+
+    /// @inheritdoc IOrderManagement
+    function manageWorkerpoolOrder(IexecTypes.WorkerpoolOrderOperation calldata op) external {
+        address owner = IRegistry(WORKERPOOL_REGISTRY).entryOwner(op.order.workerpool);
+        if (owner == address(0)) revert IMarket.WorkerpoolNotRegistered(op.order.workerpool);
+        bytes32 separator = _domainSeparator();
+        _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
+        bytes32 orderHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(op.order));
+        if (_apply(op.operation, orderHash, owner, op.order.volume)) emit SignedWorkerpoolOrder(orderHash);
+        else emit ClosedWorkerpoolOrder(orderHash);
+    }
+
+    /// @inheritdoc IOrderManagement
+    function manageRequestOrder(IexecTypes.RequestOrderOperation calldata op) external {
+        address owner = op.order.requester;
+        bytes32 separator = _domainSeparator();
+        _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
+        bytes32 orderHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(op.order));
+        if (_apply(op.operation, orderHash, owner, op.order.volume)) emit SignedRequestOrder(orderHash);
+        else emit ClosedRequestOrder(orderHash);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // broadcast*Order: an on-chain relay for order books, no state
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IOrderManagement
+    function broadcastAppOrder(IexecTypes.AppOrder calldata apporder) external {
+        emit BroadcastAppOrder(apporder);
+    }
+
+    /// @inheritdoc IOrderManagement
+    function broadcastDatasetOrder(IexecTypes.DatasetOrder calldata datasetorder) external {
+        emit BroadcastDatasetOrder(datasetorder);
+    }
+
+    /// @inheritdoc IOrderManagement
+    function broadcastWorkerpoolOrder(IexecTypes.WorkerpoolOrder calldata workerpoolorder) external {
+        emit BroadcastWorkerpoolOrder(workerpoolorder);
+    }
+
+    /// @inheritdoc IOrderManagement
+    function broadcastRequestOrder(IexecTypes.RequestOrder calldata requestorder) external {
+        emit BroadcastRequestOrder(requestorder);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IOrderManagement
+    function verifySignature(address identity, bytes32 hash, bytes calldata signature) external view returns (bool) {
+        return LibSignatures.isValidSignature(identity, hash, signature);
+    }
+
+    /// @inheritdoc IOrderManagement
+    function verifyPresignature(address identity, bytes32 hash) external view returns (bool) {
+        return LibSignatures.isPresigned(identity, hash);
+    }
+
+    /// @inheritdoc IOrderManagement
+    function verifyPresignatureOrSignature(address identity, bytes32 hash, bytes calldata signature)
+        external
+        view
+        returns (bool)
+    {
+        return LibSignatures.isPresignedOrSigned(identity, hash, signature);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev The owner sends the operation itself, or anyone relays it with the owner's signature over its hash.
+    function _authorize(address owner, bytes32 operationHash, bytes calldata sign) private view {
+        if (msg.sender == owner) return;
+        if (!LibSignatures.isValidSignature(owner, operationHash, sign)) {
+            revert InvalidSenderOrSignature(msg.sender, owner);
+        }
+    }
+
+    /// @dev SIGN presigns the order for its current owner; CLOSE marks its whole volume consumed (irreversible).
+    ///      Returns true for SIGN.
+    function _apply(IexecTypes.OrderOperationEnum operation, bytes32 orderHash, address owner, uint256 volume)
+        private
+        returns (bool signed)
+    {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        if (operation == IexecTypes.OrderOperationEnum.SIGN) {
+            $.presigned[orderHash] = owner;
+            return true;
+        }
+        $.consumed[orderHash] = volume;
+        return false;
+    }
+}
