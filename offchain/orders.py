@@ -98,7 +98,9 @@ def type_string(name: str, fields: list[tuple[str, str]]) -> str:
 
 def operation_type_string(order_type: str) -> str:
     """``XOrderOperation(XOrder order,uint256 operation)XOrder(...)`` (referenced struct appended, EIP-712)."""
-    return f"{order_type}Operation({order_type} order,uint256 operation)" + type_string(order_type, FIELDS[order_type])
+    return f"{order_type}Operation({order_type} order,uint256 operation)" + type_string(
+        order_type, FIELDS[order_type]
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -297,7 +299,9 @@ class _Order:
 
     def operation_hash(self, domain: Domain, operation: int) -> bytes:
         struct = keccak(
-            abi_encode(["bytes32", "bytes32", "uint256"], [self.operation_typehash(), self.struct_hash(), operation])
+            abi_encode(
+                ["bytes32", "bytes32", "uint256"], [self.operation_typehash(), self.struct_hash(), operation]
+            )
         )
         return domain.typed_hash(struct)
 
@@ -314,7 +318,9 @@ def _make_order_class(type_name: str, doc: str):
     defaults = {"address": ZERO_ADDRESS, "uint256": 0, "bytes32": ZERO_BYTES32, "string": ""}
     spec = [(name, Any, dataclasses.field(default=defaults[kind])) for name, kind in FIELDS[type_name]]
     spec.append(("sign", Any, dataclasses.field(default=b"")))
-    cls = dataclasses.make_dataclass(type_name, spec, bases=(_Order,), namespace={"TYPE": type_name, "__doc__": doc})
+    cls = dataclasses.make_dataclass(
+        type_name, spec, bases=(_Order,), namespace={"TYPE": type_name, "__doc__": doc}
+    )
     cls.__module__ = __name__
     return cls
 
@@ -322,7 +328,9 @@ def _make_order_class(type_name: str, doc: str):
 AppOrder = _make_order_class("AppOrder", "An app owner's offer to run its app at `appprice` per task.")
 DatasetOrder = _make_order_class("DatasetOrder", "A dataset owner's offer at `datasetprice` per task.")
 WorkerpoolOrder = _make_order_class("WorkerpoolOrder", "A scheduler's offer of `volume` tasks of `category`.")
-RequestOrder = _make_order_class("RequestOrder", "A requester's demand, with maximum prices and restrictions.")
+RequestOrder = _make_order_class(
+    "RequestOrder", "A requester's demand, with maximum prices and restrictions."
+)
 ORDER_TYPES = {cls.TYPE: cls for cls in (AppOrder, DatasetOrder, WorkerpoolOrder, RequestOrder)}
 
 
@@ -341,7 +349,9 @@ class Orders(NamedTuple):
     def has_dataset(self) -> bool:
         return _address(self.dataset.dataset) != ZERO_ADDRESS
 
-    def sign_all(self, domain: Domain, app_owner=None, dataset_owner=None, scheduler=None, requester=None, **kw):
+    def sign_all(
+        self, domain: Domain, app_owner=None, dataset_owner=None, scheduler=None, requester=None, **kw
+    ):
         """Sign each order whose signer is given (the dataset order only when there is a dataset)."""
         if app_owner is not None:
             self.app.sign_with(app_owner, domain, **kw)
@@ -528,7 +538,11 @@ def deal_volume(
     consumed_request: int = 0,
 ) -> int:
     """Step 25: the smallest remaining volume (the dataset order counts only when it names a dataset)."""
-    left = [app.volume - consumed_app, workerpool.volume - consumed_workerpool, request.volume - consumed_request]
+    left = [
+        app.volume - consumed_app,
+        workerpool.volume - consumed_workerpool,
+        request.volume - consumed_request,
+    ]
     if _address(dataset.dataset) != ZERO_ADDRESS:
         left.append(dataset.volume - consumed_dataset)
     return max(0, min(left))

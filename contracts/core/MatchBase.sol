@@ -43,25 +43,7 @@ abstract contract MatchBase is HubBase {
         IexecTypes.WorkerpoolOrder calldata workerpool,
         IexecTypes.RequestOrder calldata request
     ) internal view returns (Match memory m) {
-        HubStorage.Layout storage $ = HubStorage.layout();
-
-        // ---- compatibility (steps 1-8) ----
-        uint256 category = request.category;
-        if (category != workerpool.category) revert IMarket.CategoryMismatch(category, workerpool.category);
-        uint256 categoryCount = $.categories.length;
-        if (category >= categoryCount) revert ICategoryManager.UnknownCategory(category, categoryCount);
-        if (request.trust > workerpool.trust) revert IMarket.TrustTooHigh(request.trust, workerpool.trust);
-        if (request.appmaxprice < app.appprice) revert IMarket.AppOverpriced(request.appmaxprice, app.appprice);
-        if (request.datasetmaxprice < dataset.datasetprice) {
-            revert IMarket.DatasetOverpriced(request.datasetmaxprice, dataset.datasetprice);
-        }
-        if (request.workerpoolmaxprice < workerpool.workerpoolprice) {
-            revert IMarket.WorkerpoolOverpriced(request.workerpoolmaxprice, workerpool.workerpoolprice);
-        }
-        bytes32 tag = app.tag | (dataset.tag & DATASET_TAG_MASK) | request.tag;
-        if (tag & ~workerpool.tag != 0) revert IMarket.TagNotOffered(tag, workerpool.tag);
-        if ((tag ^ app.tag) & TEE_BIT != 0) revert IMarket.TeeTagMismatch(tag, app.tag);
-        m.tag = tag;
+        m.tag = _checkCompatibility(app, dataset, workerpool, request);
 
         // ---- matching (steps 9-10) ----
         address appAddr = app.app;
@@ -74,14 +56,53 @@ abstract contract MatchBase is HubBase {
         // ---- restrictions (steps 11-20) ----
         _checkRestrictions(app, dataset, workerpool, request, appAddr, datasetAddr, workerpoolAddr, requester);
 
-        // ---- authenticity (steps 21-24) ----
+        _checkAuthenticity(app, dataset, workerpool, request, m);
+
+        // ---- availability (step 25) ----
+        (m.volume, m.botFirst) = _volume(app.volume, dataset.volume, workerpool.volume, request.volume, m, true);
+    }
+
+    /// @dev Steps 1-8; returns the combined tag.
+    function _checkCompatibility(
+        IexecTypes.AppOrder calldata app,
+        IexecTypes.DatasetOrder calldata dataset,
+        IexecTypes.WorkerpoolOrder calldata workerpool,
+        IexecTypes.RequestOrder calldata request
+    ) private view returns (bytes32 tag) {
+        uint256 category = request.category;
+        if (category != workerpool.category) revert IMarket.CategoryMismatch(category, workerpool.category);
+        uint256 categoryCount = HubStorage.layout().categories.length;
+        if (category >= categoryCount) revert ICategoryManager.UnknownCategory(category, categoryCount);
+        if (request.trust > workerpool.trust) revert IMarket.TrustTooHigh(request.trust, workerpool.trust);
+        if (request.appmaxprice < app.appprice) revert IMarket.AppOverpriced(request.appmaxprice, app.appprice);
+        if (request.datasetmaxprice < dataset.datasetprice) {
+            revert IMarket.DatasetOverpriced(request.datasetmaxprice, dataset.datasetprice);
+        }
+        if (request.workerpoolmaxprice < workerpool.workerpoolprice) {
+            revert IMarket.WorkerpoolOverpriced(request.workerpoolmaxprice, workerpool.workerpoolprice);
+        }
+        tag = app.tag | (dataset.tag & DATASET_TAG_MASK) | request.tag;
+        if (tag & ~workerpool.tag != 0) revert IMarket.TagNotOffered(tag, workerpool.tag);
+        if ((tag ^ app.tag) & TEE_BIT != 0) revert IMarket.TeeTagMismatch(tag, app.tag);
+    }
+
+    /// @dev Steps 21-24: each asset is registered (its owner read from the registry, 0 when unknown) and each order
+    ///      is presigned or signed by its owner; fills the hashes and owners of `m`.
+    function _checkAuthenticity(
+        IexecTypes.AppOrder calldata app,
+        IexecTypes.DatasetOrder calldata dataset,
+        IexecTypes.WorkerpoolOrder calldata workerpool,
+        IexecTypes.RequestOrder calldata request,
+        Match memory m
+    ) private view {
         bytes32 separator = _domainSeparator();
         m.appHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(app));
-        m.appOwner = IRegistry(APP_REGISTRY).entryOwner(appAddr);
-        if (m.appOwner == address(0)) revert IMarket.AppNotRegistered(appAddr);
+        m.appOwner = IRegistry(APP_REGISTRY).entryOwner(app.app);
+        if (m.appOwner == address(0)) revert IMarket.AppNotRegistered(app.app);
         if (!LibSignatures.isPresignedOrSigned(m.appOwner, m.appHash, app.sign)) {
             revert IMarket.InvalidAppOrderSignature(m.appHash, m.appOwner);
         }
+        address datasetAddr = dataset.dataset;
         if (datasetAddr != address(0)) {
             m.datasetHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(dataset));
             m.datasetOwner = IRegistry(DATASET_REGISTRY).entryOwner(datasetAddr);
@@ -91,18 +112,15 @@ abstract contract MatchBase is HubBase {
             }
         }
         m.workerpoolHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(workerpool));
-        m.workerpoolOwner = IRegistry(WORKERPOOL_REGISTRY).entryOwner(workerpoolAddr);
-        if (m.workerpoolOwner == address(0)) revert IMarket.WorkerpoolNotRegistered(workerpoolAddr);
+        m.workerpoolOwner = IRegistry(WORKERPOOL_REGISTRY).entryOwner(workerpool.workerpool);
+        if (m.workerpoolOwner == address(0)) revert IMarket.WorkerpoolNotRegistered(workerpool.workerpool);
         if (!LibSignatures.isPresignedOrSigned(m.workerpoolOwner, m.workerpoolHash, workerpool.sign)) {
             revert IMarket.InvalidWorkerpoolOrderSignature(m.workerpoolHash, m.workerpoolOwner);
         }
         m.requestHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(request));
-        if (!LibSignatures.isPresignedOrSigned(requester, m.requestHash, request.sign)) {
-            revert IMarket.InvalidRequestOrderSignature(m.requestHash, requester);
+        if (!LibSignatures.isPresignedOrSigned(request.requester, m.requestHash, request.sign)) {
+            revert IMarket.InvalidRequestOrderSignature(m.requestHash, request.requester);
         }
-
-        // ---- availability (step 25) ----
-        (m.volume, m.botFirst) = _volume(app.volume, dataset.volume, workerpool.volume, request.volume, m, true);
     }
 
     /// @dev Steps 11-20, in the order of the protocol.
