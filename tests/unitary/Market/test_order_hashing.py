@@ -3,6 +3,7 @@
 import pytest
 from brownie.test import given
 from eth_account import Account
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from offchain.orders import (
@@ -20,7 +21,9 @@ KEY = Account.create()
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 st_address = st.binary(min_size=20, max_size=20).map(lambda b: "0x" + b.hex())
-st_uint = st.one_of(st.integers(0, 2**256 - 1), st.integers(0, 1000))
+st_uint = st.integers(0, 2**256 - 1)
+# large fixed-size values: hypothesis 6.27 flags them as "data too large" on some seeds
+RELAXED = settings(suppress_health_check=[HealthCheck.data_too_large, HealthCheck.too_slow])
 st_b32 = st.binary(min_size=32, max_size=32)
 st_params = st.text(max_size=80)
 
@@ -43,6 +46,7 @@ def test_typehashes_are_the_protocol_values():
     assert WorkerpoolOrder.operation_typehash().hex().startswith("322d980b")
 
 
+@RELAXED
 @given(
     a=st_address, p=st_uint, v=st_uint, tag=st_b32, r1=st_address, r2=st_address, r3=st_address, salt=st_b32
 )
@@ -53,12 +57,14 @@ def test_app_and_dataset_hash_parity(harness, a, p, v, tag, r1, r2, r3, salt):
     assert bytes(harness.hashDataset(dataset.as_tuple())) == dataset.struct_hash()
 
 
+@RELAXED
 @given(w=st_address, p=st_uint, v=st_uint, tag=st_b32, cat=st_uint, trust=st_uint, r=st_address, salt=st_b32)
 def test_workerpool_hash_parity(harness, w, p, v, tag, cat, trust, r, salt):
     order = WorkerpoolOrder(w, p, v, tag, cat, trust, r, w, r, salt, sign=b"\x02" * 64)
     assert bytes(harness.hashWorkerpool(order.as_tuple())) == order.struct_hash()
 
 
+@RELAXED
 @given(
     addrs=st.lists(st_address, min_size=6, max_size=6),
     uints=st.lists(st_uint, min_size=6, max_size=6),
@@ -89,6 +95,7 @@ def test_app_operation_hash_parity(harness):
         assert bytes(harness.typedDataHash(domain.separator(), struct)) == order.operation_hash(domain, op)
 
 
+@RELAXED
 @given(digest=st_b32)
 def test_recover_65_and_64_byte_signatures(harness, digest):
     assert harness.recover(digest, sign_hash(KEY, digest)) == KEY.address
