@@ -1,8 +1,9 @@
 """Workflow tables (offchain/protocol/workflow.py), the predictor and the store's compare-and-set writes."""
 
 import pytest
+from brownie.test import given
 from fixtures.scheduler import FakeChain, add_task
-from hypothesis import given, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
