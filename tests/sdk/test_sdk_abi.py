@@ -56,12 +56,16 @@ def _signature(entry):
 
 
 def _functions(abi):
-    """signature -> (output types, state mutability class) for every function of an ABI."""
-    return {
-        _signature(e): (tuple(_type(p) for p in e["outputs"]), e["stateMutability"] in ("view", "pure"))
-        for e in abi
-        if e["type"] == "function"
-    }
+    """signature -> (output types, is a view) for every function of an ABI.
+
+    The outputs of a transaction are never decoded by the SDK (it reads receipts), so only a view's count.
+    """
+    functions = {}
+    for e in abi:
+        if e["type"] == "function":
+            is_view = e["stateMutability"] in ("view", "pure")
+            functions[_signature(e)] = (tuple(_type(p) for p in e["outputs"]) if is_view else None, is_view)
+    return functions
 
 
 def _events(abi):
