@@ -19,7 +19,7 @@ PY_DIRS := scripts offchain tests tools
 .PHONY: help setup test demo console lint fmt slither unit bench lock clean
 
 help:
-	@echo "make demo     - set up, then deploy (scripts/deploy.py) on a fresh local anvil chain"
+	@echo "make demo     - set up, then the devnet demo: chain, scheduler, workers, a bag of tasks, the picture"
 	@echo "make test     - set up, then lint, static analysis (slither) and the brownie test suite"
 	@echo "make console  - set up, then brownie console on a local anvil chain"
 	@echo "make lint     - ruff (Python) and solhint (Solidity; errors fail, warnings are advice)"
@@ -50,9 +50,10 @@ unit:
 slither:
 	python tools/slither_gate.py
 
+# The devnet demo picks its own free ports (anvil, scheduler) and stops every process it started.
 demo: setup
-	$(require_free_port)
-	brownie run scripts/deploy.py
+	brownie compile >/dev/null
+	python scripts/demo.py $(DEMO_ARGS)
 
 console: setup
 	brownie console

@@ -8,6 +8,7 @@ simply re-report their status, whose 208 reply carries the scheduler's current n
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import threading
@@ -287,7 +288,10 @@ class Worker:
         except SchedulerError as exc:
             log.warning("upload of %s refused: %s", task_id, exc)
             return
-        link = stored.get("location") or f"/results/{task_id}"
+        # The same JSON the scheduler puts in finalize(results).
+        link = json.dumps(
+            {"storage": "scheduler", "location": stored.get("location") or f"/results/{task_id}"}
+        )
         self.state.update(task_id, st.UPLOADED, result_link=link)
         self._report(task_id, "RESULT_UPLOADED", {"resultLink": link})
 
