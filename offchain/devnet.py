@@ -27,6 +27,7 @@ from offchain.requester.market import Market, dev_key
 
 REPO = Path(__file__).resolve().parents[1]
 RLC = 10**9  # nRLC per RLC
+APP_PRICE, POOL_PRICE = 1 * RLC, 5 * RLC  # per task, in the demo and the e2e tests
 
 # Development accounts (anvil mnemonic) by role; workers take 10, 11, ...
 DEPLOYER, APP_OWNER, SCHEDULER, REQUESTER, FIRST_WORKER = 0, 1, 2, 3, 10

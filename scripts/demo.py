@@ -18,13 +18,22 @@ from pathlib import Path
 
 from eth_account import Account
 
-from offchain.devnet import APP_OWNER, FIRST_WORKER, REQUESTER, RLC, SCHEDULER, Devnet, DevnetError
+from offchain.devnet import (
+    APP_OWNER,
+    APP_PRICE,
+    FIRST_WORKER,
+    POOL_PRICE,
+    REQUESTER,
+    RLC,
+    SCHEDULER,
+    Devnet,
+    DevnetError,
+)
 from offchain.protocol import constants as C
 from offchain.requester.assemble import assemble, tile_from_result_zip
 from offchain.requester.market import TASK_STATUS_NAMES, dev_key
 
 DEV_CATEGORY_30S = 6  # scripts/config.py: DEV_CATEGORIES come after the 5 standard ones
-APP_PRICE, WORKERPOOL_PRICE = 1 * RLC, 5 * RLC
 
 
 def parse_args(argv=None):
@@ -77,7 +86,7 @@ def run(args) -> int:
         deal = market.buy(
             dev_key(REQUESTER), app, dev_key(APP_OWNER), pool, dev_key(SCHEDULER),
             volume=args.volume, trust=args.trust, category=args.category,
-            app_price=APP_PRICE, workerpool_price=WORKERPOOL_PRICE, params=args.size,
+            app_price=APP_PRICE, workerpool_price=POOL_PRICE, params=args.size,
         )  # fmt: skip
         tasks = market.task_ids(deal)
         print(f"deal {deal}: {len(tasks)} tasks at trust {args.trust} (category {args.category})")

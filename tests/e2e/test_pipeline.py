@@ -8,12 +8,12 @@ import time
 from eth_account import Account
 from eth_utils import to_bytes
 
+from offchain.devnet import APP_PRICE as PRICE_APP
+from offchain.devnet import POOL_PRICE as PRICE_POOL
 from offchain.devnet import REQUESTER
 from offchain.protocol import constants as C
 from offchain.protocol.hashing import result_hash
 from offchain.requester.market import dev_key
-
-from .conftest import PRICE_APP, PRICE_POOL
 
 
 def wait_for(check, timeout, message):
@@ -28,7 +28,6 @@ def wait_for(check, timeout, message):
 def test_bag_of_8_tasks_at_trust_4_completes_and_everyone_is_paid(devnet, buy, workers):
     addresses = [workers(i) for i in range(4)]
     mkt = devnet.mkt
-
 
     requester = Account.from_key(dev_key(REQUESTER)).address
     before = {a: mkt.account(a) for a in [requester, *addresses]}
@@ -65,7 +64,9 @@ def test_wrong_result_worker_loses_stake_and_score_and_the_task_completes(devnet
     assert mkt.wait_tasks([task], timeout=200) == [C.TASK_COMPLETED]
 
     worker_stake = mkt.chain.view_deal(to_bytes(hexstr=deal))["workerStake"]
-    assert mkt.chain.view_contribution(tid, liar)["status"] == C.CONTRIBUTION_REJECTED
+    lie = mkt.chain.view_contribution(tid, liar)
+    assert lie["status"] == C.CONTRIBUTION_CONTRIBUTED  # never PROVED: it was outvoted
+    assert bytes(lie["resultHash"]) != bytes(mkt.chain.view_task(tid)["consensusValue"])
     assert mkt.account(liar) == {"stake": stake0 - worker_stake, "locked": 0}
     assert mkt.score(liar) == score0 * 2 // 3
     task_view = mkt.chain.view_task(tid)
