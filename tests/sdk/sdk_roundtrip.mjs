@@ -20,6 +20,7 @@ const SHORT_CATEGORY_REF = 1; // the claim scenario's category: final deadline =
 const MAX_WALL_CLOCK_WAIT = 60; // seconds; see waitPastDeadline
 
 const APP_PRICE = 5n;
+const DATASET_PRICE = 2n;
 const WORKERPOOL_PRICE = 100n;
 const DEPOSIT = 10_000n; // nRLC deposited by each role
 
@@ -78,6 +79,24 @@ function env(name) {
     process.exit(2);
   }
   return value;
+}
+
+// The first message an SDK observable (obsTask / obsDeal) emits, or an error after `ms`.
+function firstMessage(observable, ms = 15_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Mismatch(`no message within ${ms} ms`)), ms);
+    const unsubscribe = observable.subscribe({
+      next: (message) => {
+        clearTimeout(timer);
+        setImmediate(() => unsubscribe());
+        resolve(message);
+      },
+      error: (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    });
+  });
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -472,6 +491,15 @@ await step('worker: initialize + contributeAndFinalize (TEE, trust 1) on task 1 
   return task.statusName;
 });
 
+await step('observe: obsTask and obsDeal report deal 1 completed', async () => {
+  const taskMessage = await firstMessage(await requester.iexec.task.obsTask(deal1Tasks[0], { dealid: deal1 }));
+  eq(taskMessage.message, 'TASK_COMPLETED', 'obsTask message');
+  const dealMessage = await firstMessage(await requester.iexec.deal.obsDeal(deal1));
+  eq(dealMessage.message, 'DEAL_COMPLETED', 'obsDeal message');
+  eq(dealMessage.completedTasksCount, 2, 'completedTasksCount');
+  return `${taskMessage.message}, ${dealMessage.message}`;
+});
+
 await step('account: rewards after deal 1 match the protocol (exact nRLC)', async () => {
   const cost = APP_PRICE + WORKERPOOL_PRICE;
   const workersShare = (WORKERPOOL_PRICE * (100n - workerpoolPolicy.schedulerRewardRatio)) / 100n;
@@ -497,7 +525,13 @@ let deal2;
 let deal2Tasks;
 let shortWorkerpoolorder;
 let shortRequestorder;
-await step('match: a second deal (volume 3) in the short category', async () => {
+let datasetorder;
+await step('match: a second deal (volume 3, with the dataset) in the short category', async () => {
+  // The SDK's preflight for a TEE dataset asks the SMS for the dataset key: sign and match without it (no SMS).
+  datasetorder = await appOwner.iexec.order.signDatasetorder(
+    await appOwner.iexec.order.createDatasetorder({ dataset, datasetprice: DATASET_PRICE.toString(), volume: '4' }),
+    { preflightCheck: false },
+  );
   shortWorkerpoolorder = await scheduler.iexec.order.signWorkerpoolorder(
     await scheduler.iexec.order.createWorkerpoolorder({
       workerpool,
@@ -510,22 +544,29 @@ await step('match: a second deal (volume 3) in the short category', async () => 
     await requester.iexec.order.createRequestorder({
       app,
       appmaxprice: APP_PRICE.toString(),
+      dataset,
+      datasetmaxprice: DATASET_PRICE.toString(),
       workerpoolmaxprice: WORKERPOOL_PRICE.toString(),
       category: shortCategory.toString(),
       volume: '3',
     }),
+    { preflightCheck: false },
   );
-  const { dealid, volume } = await requester.iexec.order.matchOrders({
-    apporder,
-    workerpoolorder: shortWorkerpoolorder,
-    requestorder: shortRequestorder,
-  });
+  const { dealid, volume } = await requester.iexec.order.matchOrders(
+    { apporder, datasetorder, workerpoolorder: shortWorkerpoolorder, requestorder: shortRequestorder },
+    { preflightCheck: false },
+  );
   eq(bn(volume), 3, 'matched volume');
   deal2 = dealid;
   const deal = await requester.iexec.deal.show(deal2);
   eq(bn(deal.category), shortCategory, 'deal.category');
+  eq(deal.dataset.pointer, dataset, 'deal.dataset.pointer');
+  eq(deal.dataset.owner, appOwner.address, 'deal.dataset.owner');
+  eq(bn(deal.dataset.price), DATASET_PRICE, 'deal.dataset.price');
   eq(bn(deal.finalTime), bn(deal.startTime) + 10n * BigInt(SHORT_CATEGORY_REF), 'deal.finalTime');
-  deal2Tasks = Object.values(deal.tasks);
+  const { locked } = await requester.iexec.account.checkBalance(requester.address);
+  eq(bn(locked), 3n * (APP_PRICE + DATASET_PRICE + WORKERPOOL_PRICE), 'requester locked');
+  deal2Tasks = deal.tasks;
   // tasks 0 and 1 get initialized (claim / claimArray); task 2 stays UNSET (initializeAndClaimArray)
   await (await hubAs(requester).initialize(deal2, 0)).wait();
   await (await hubAs(requester).initialize(deal2, 1)).wait();
@@ -549,11 +590,6 @@ await step('cancel: apporder, workerpoolorder, requestorder, datasetorder (Close
       category: shortCategory.toString(),
       volume: '1',
     }),
-  );
-  // The SDK's preflight for a TEE dataset order asks the SMS for the dataset key: skip it (no SMS here).
-  const datasetorder = await appOwner.iexec.order.signDatasetorder(
-    await appOwner.iexec.order.createDatasetorder({ dataset, volume: '4' }),
-    { preflightCheck: false },
   );
   await appOwner.iexec.order.cancelApporder(apporder);
   await scheduler.iexec.order.cancelWorkerpoolorder(shortWorkerpoolorder);
@@ -622,6 +658,13 @@ await step('account: deal 2 refunded the requester and seized the scheduler stak
     eq(bn(locked), 0, `${name} locked`);
   }
   return `requester ${expectedStake.requester}, scheduler ${expectedStake.scheduler}`;
+});
+
+await step('dataset: transferDataset (ERC-721 safeTransferFrom); owner() follows the NFT', async () => {
+  await appOwner.iexec.dataset.transferDataset(dataset, requester.address);
+  const { dataset: shown } = await requester.iexec.dataset.showDataset(dataset);
+  eq(shown.owner, requester.address, 'dataset owner after transfer');
+  eq(bn(await requester.iexec.dataset.countUserDatasets(requester.address)), 1, 'countUserDatasets');
 });
 
 await step('account: everyone withdraws the rest', async () => {
