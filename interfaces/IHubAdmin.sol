@@ -12,6 +12,8 @@ interface IHubAdmin {
 
     /// Thrown when a function restricted to the hub owner is called by someone else.
     error CallerIsNotTheOwner(address caller, address owner);
+    /// Thrown when `transferOwnership` is given the zero address (use `renounceOwnership` to leave the hub ownerless).
+    error NewOwnerIsTheZeroAddress();
     /// Thrown when a call's selector is routed to no module.
     error UnknownFunction(bytes4 selector);
     /// Thrown by `resultFor` while the task is not COMPLETED.

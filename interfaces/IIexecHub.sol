@@ -11,4 +11,5 @@ import {IPocoBoost} from "./IPocoBoost.sol";
 
 /// @title IIexecHub
 /// @notice Everything users call on the hub address, whichever module serves it.
+// solhint-disable-next-line no-empty-blocks
 interface IIexecHub is IEscrow, ICategoryManager, IHubAdmin, IOrderManagement, IMarket, IPoco, IPocoBoost {}

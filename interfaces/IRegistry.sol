@@ -5,6 +5,9 @@ pragma solidity ^0.8.30;
 /// @notice What the hub asks of the app, dataset and workerpool registries (ERC-721 Enumerable; token id =
 ///         uint160(entry address); the NFT owner owns the entry).
 interface IRegistry {
+    /// Thrown when creating an entry whose (deterministic) address already holds one: same arguments, same owner.
+    error EntryAlreadyRegistered(address entry);
+
     /// @notice True if `entry` was created by this registry (or a previous one it chains to).
     function isRegistered(address entry) external view returns (bool);
     /// @notice The owner of a registered `entry`, or the zero address when `entry` is not registered. One call that
@@ -13,12 +16,43 @@ interface IRegistry {
     function ownerOf(uint256 tokenId) external view returns (address);
 }
 
+/// @title IRegistryEntry
+/// @notice What every registry entry (app, dataset, workerpool) answers. An entry is a clone of its registry's master
+///         contract, initialized once at creation; its owner is whoever holds its NFT.
+interface IRegistryEntry {
+    /// Thrown when an entry (or a registry's master contract) is initialized a second time.
+    error AlreadyInitialized();
+
+    /// @notice `registry.ownerOf(uint160(this))`: transferring the NFT transfers the entry.
+    function owner() external view returns (address);
+    /// @notice The registry that created this entry.
+    function registry() external view returns (address);
+}
+
 /// @title IWorkerpool
 /// @notice The workerpool entry's policy, snapshotted into each deal at match time.
-interface IWorkerpool {
-    function owner() external view returns (address);
+interface IWorkerpool is IRegistryEntry {
+    /// @notice The owner changed the policy (PoCo v5 event, arguments old then new).
+    event PolicyUpdate(
+        uint256 oldWorkerStakeRatioPolicy,
+        uint256 newWorkerStakeRatioPolicy,
+        uint256 oldSchedulerRewardRatioPolicy,
+        uint256 newSchedulerRewardRatioPolicy
+    );
+
+    /// Thrown when the scheduler's share of a task's reward would exceed 100 %.
+    error SchedulerRewardRatioTooLarge(uint256 ratio, uint256 max);
+
+    /// @notice Called once by the registry right after cloning; sets the default policy.
+    function initialize(string calldata description) external;
+
+    function m_workerpoolDescription() external view returns (string memory);
+    /// @notice % of the workerpool price a worker stakes per contribution (default 30).
     function m_workerStakeRatioPolicy() external view returns (uint256);
+    /// @notice % of a task's reward pot kept by the scheduler (default 1, at most 100).
     function m_schedulerRewardRatioPolicy() external view returns (uint256);
     /// @notice Both ratios in one call (what the market reads at match time).
     function policy() external view returns (uint256 workerStakeRatio, uint256 schedulerRewardRatio);
+    /// @notice Owner only. Deals already matched keep the ratios they were matched with.
+    function changePolicy(uint256 newWorkerStakeRatioPolicy, uint256 newSchedulerRewardRatioPolicy) external;
 }

@@ -1,11 +1,137 @@
-"""Deploy the PoCo contracts on the active network (placeholder until the contracts exist)."""
+"""Deploy the hub, its modules, RLC and the three registries; create the categories; record the addresses.
 
-from brownie import accounts, chain
+`brownie run scripts/deploy.py` deploys on the active network with accounts[0]; tests and other scripts call
+`deploy(owner)` and get a `Deployment` back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from brownie import ZERO_ADDRESS, Contract, accounts, chain, project
+
+from scripts import config
+
+
+@dataclass
+class Deployment:
+    """What deploy() built. `hub` speaks the whole IIexecHub ABI; `hub_router` is the IexecHub contract itself."""
+
+    token: Contract
+    hub: Contract
+    hub_router: Contract
+    app_registry: Contract
+    dataset_registry: Contract
+    workerpool_registry: Contract
+    modules: dict[str, Contract] = field(default_factory=dict)
+
+    def addresses(self) -> dict[str, str]:
+        return {
+            "chainId": chain.id,
+            "hub": self.hub.address,
+            "token": self.token.address,
+            "appRegistry": self.app_registry.address,
+            "datasetRegistry": self.dataset_registry.address,
+            "workerpoolRegistry": self.workerpool_registry.address,
+            "modules": {name: module.address for name, module in self.modules.items()},
+        }
+
+
+def _project():
+    return project.get_loaded_projects()[0]
+
+
+def module_containers(include_testing: bool = False) -> dict:
+    """Every contract of the project named `*Module`, except test-only ones (contracts/testing/)."""
+    containers = {}
+    for name, container in _project().dict().items():
+        source = container._build.get("sourcePath", "")
+        if not name.endswith("Module"):
+            continue
+        if source.startswith(config.TESTING_SOURCES) and not include_testing:
+            continue
+        containers[name] = container
+    return containers
+
+
+def deploy_modules(owner, token, registries, containers, tx_params) -> dict:
+    """Each module gets the same four constructor addresses (HubBase)."""
+    args = [token.address] + [registry.address for registry in registries]
+    return {name: container.deploy(*args, tx_params) for name, container in sorted(containers.items())}
+
+
+def deploy_hub(owner, modules: dict, tx_params):
+    """The router, with every external function of every module routed to it."""
+    names = sorted(modules)
+    selectors = [list(modules[name].selectors.keys()) for name in names]
+    return _project().IexecHub.deploy(owner, [modules[name] for name in names], selectors, tx_params)
+
+
+def hub_contract(address):
+    """The hub at `address` seen through the full user ABI (interfaces/IIexecHub.sol)."""
+    abi = getattr(_project().interface, config.HUB_INTERFACE).abi
+    return Contract.from_abi("IexecHub", address, abi)
+
+
+def create_categories(hub, owner, tx_params):
+    categories = list(config.STANDARD_CATEGORIES)
+    if chain.id in config.DEV_CHAIN_IDS:
+        categories += config.DEV_CATEGORIES
+    for name, seconds in categories:
+        description = config.CATEGORY_DESCRIPTION.format(name=name, seconds=seconds)
+        hub.createCategory(name, description, seconds, tx_params)
+
+
+def write_addresses(deployment: Deployment):
+    config.DEPLOYMENTS_DIR.mkdir(exist_ok=True)
+    path = config.DEPLOYMENTS_DIR / f"{chain.id}.json"
+    path.write_text(json.dumps(deployment.addresses(), indent=2) + "\n")
+    return path
+
+
+def deploy(
+    owner,
+    confirmations: int = 1,
+    extra_modules: dict | None = None,
+    categories: bool = True,
+    record: bool = True,
+) -> Deployment:
+    """Deploy everything with `owner` as protocol owner and deployer (it receives the whole RLC supply).
+
+    `extra_modules` (name -> container) adds modules, e.g. test harnesses, to the routing table; `record=False`
+    skips writing deployments/<chainid>.json.
+    """
+    p = _project()
+    tx_params = {"from": owner, "required_confs": confirmations}
+    token = p.RLC.deploy(tx_params)
+    registries = [
+        p.AppRegistry.deploy(ZERO_ADDRESS, tx_params),
+        p.DatasetRegistry.deploy(ZERO_ADDRESS, tx_params),
+        p.WorkerpoolRegistry.deploy(ZERO_ADDRESS, tx_params),
+    ]
+    containers = module_containers()
+    containers.update(extra_modules or {})
+    modules = deploy_modules(owner, token, registries, containers, tx_params)
+    router = deploy_hub(owner, modules, tx_params)
+    hub = hub_contract(router.address)
+    if categories:
+        create_categories(hub, owner, tx_params)
+    deployment = Deployment(token, hub, router, *registries, modules=modules)
+    if record:
+        write_addresses(deployment)
+    return deployment
 
 
 def main():
-    print(f"chain id: {chain.id}")
-    print(f"{len(accounts)} accounts:")
-    for account in accounts:
-        print(f"  {account.address}  {account.balance() / 10**18:,.2f} ETH")
-    print("no contracts yet: nothing to deploy")
+    deployer = accounts[0]
+    deployment = deploy(deployer)
+    print(f"chain {chain.id}, owner {deployer.address}")
+    for name, address in deployment.addresses().items():
+        if name == "modules":
+            for module, module_address in address.items():
+                print(f"  module {module:<20} {module_address}")
+        else:
+            print(f"  {name:<20} {address}")
+    print(f"  categories: {deployment.hub.countCategory()}")
+    print(f"addresses written to {config.DEPLOYMENTS_DIR / f'{chain.id}.json'}")

@@ -43,6 +43,7 @@ contract IexecHub {
         revert IEscrow.FallbackDisabled();
     }
 
+    // solhint-disable-next-line no-complex-fallback
     fallback() external payable {
         address module = HubStorage.layout().modules[msg.sig];
         if (module == address(0)) revert IHubAdmin.UnknownFunction(msg.sig);

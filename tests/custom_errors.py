@@ -1,0 +1,25 @@
+"""How brownie shows a custom error revert: "Name: arg1, arg2" (addresses lower-case hex, numbers in decimal)."""
+
+import brownie
+
+
+def _arg(value):
+    if hasattr(value, "address"):
+        value = value.address
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and value.startswith("0x"):
+        return value.lower()
+    return str(value)
+
+
+def error_message(name, *args):
+    """The revert string brownie reports for custom error `name` raised with `args`."""
+    return f"{name}: " + ", ".join(_arg(a) for a in args)
+
+
+def reverts_with(name, *args):
+    """`with reverts_with("InsufficientBalance", account, 5, 6):` asserts that exact custom error."""
+    return brownie.reverts(error_message(name, *args))
