@@ -20,5 +20,6 @@ interface ITokenRecipient {
 /// @notice The RLC token: an ERC-20 with 9 decimals (1 RLC = 1e9 nRLC) and the one-transaction `approveAndCall`.
 interface IRLC is IERC20 {
     /// @notice Approve `spender` for `value`, then call `spender.receiveApproval(msg.sender, value, this, extraData)`.
-    function approveAndCall(address spender, uint256 value, bytes calldata extraData) external returns (bool);
+    /// @dev Returns nothing, like the original RLC (the iExec SDK encodes it so).
+    function approveAndCall(address spender, uint256 value, bytes calldata extraData) external;
 }

@@ -19,9 +19,8 @@ contract RLC is ERC20, IRLC {
     }
 
     /// @inheritdoc IRLC
-    function approveAndCall(address spender, uint256 value, bytes calldata extraData) external returns (bool) {
+    function approveAndCall(address spender, uint256 value, bytes calldata extraData) external {
         _approve(msg.sender, spender, value);
         ITokenRecipient(spender).receiveApproval(msg.sender, value, address(this), extraData);
-        return true;
     }
 }
