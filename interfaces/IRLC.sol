@@ -11,9 +11,9 @@ interface ITokenRecipient {
     /// @param value the approved amount
     /// @param token the token contract that calls
     /// @param extraData opaque data passed through by the caller
-    function receiveApproval(address from, uint256 value, address token, bytes calldata extraData)
-        external
-        returns (bool);
+    /// @dev Declared without a return value, like the original RLC's `tokenRecipient`: a recipient may return
+    ///      something (the hub returns true), callers ignore it.
+    function receiveApproval(address from, uint256 value, address token, bytes calldata extraData) external;
 }
 
 /// @title IRLC

@@ -110,26 +110,28 @@ contract EscrowModule is HubBase, IEscrow {
     // Deposit and withdraw
     // ---------------------------------------------------------------------------------------------------------------
 
+    // Deposits mint first and pull the RLC last (checks-effects-interactions); a failed pull reverts the mint.
+
     function deposit(uint256 amount) external returns (bool) {
-        _pullToken(msg.sender, amount);
         _mint(msg.sender, amount);
+        _pullToken(msg.sender, amount);
         return true;
     }
 
     function depositFor(uint256 amount, address target) external returns (bool) {
-        _pullToken(msg.sender, amount);
         _mint(target, amount);
+        _pullToken(msg.sender, amount);
         return true;
     }
 
     function depositForArray(uint256[] calldata amounts, address[] calldata targets) external returns (bool) {
         if (amounts.length != targets.length) revert ArrayLengthMismatch(amounts.length, targets.length);
-        uint256 total;
+        uint256 total = 0;
         for (uint256 i = 0; i < amounts.length; ++i) {
             _mint(targets[i], amounts[i]);
             total += amounts[i];
         }
-        // one token transfer for the whole batch (checks-effects-interactions: the mints revert with it)
+        // one token transfer for the whole batch
         _pullToken(msg.sender, total);
         return true;
     }
@@ -163,8 +165,8 @@ contract EscrowModule is HubBase, IEscrow {
     {
         if (token != TOKEN) revert WrongToken(token);
         if (msg.sender != TOKEN) revert WrongToken(msg.sender);
-        _pullToken(sender, amount);
         _mint(sender, amount);
+        _pullToken(sender, amount);
         if (data.length != 0) _matchOrdersFor(sender, data);
         return true;
     }

@@ -64,9 +64,9 @@ abstract contract Registry is ERC721Enumerable, IRegistry {
 
     /// @dev Clones the master at its salted address; the caller initializes it, then calls `_mintEntry`.
     function _createEntry(bytes32 salt) internal returns (address entry) {
-        entry = _predict(salt);
-        if (entry.code.length != 0) revert EntryAlreadyRegistered(entry);
-        Clones.cloneDeterministic(MASTER, salt);
+        address predicted = _predict(salt);
+        if (predicted.code.length != 0) revert EntryAlreadyRegistered(predicted);
+        entry = Clones.cloneDeterministic(MASTER, salt);
     }
 
     /// @dev Mints the entry's NFT after initialization, so that it is the create receipt's first ERC-721 Transfer.

@@ -12,7 +12,7 @@ def test_deposit_mints_srlc(hub, token, requester, deposit):
     assert hub.totalSupply() == AMOUNT
     assert token.balanceOf(requester) == rlc_before - AMOUNT
     assert token.balanceOf(hub) == AMOUNT
-    assert tx.events["Transfer"][-1].values() == [brownie.ZERO_ADDRESS, requester, AMOUNT]
+    assert tx.events["Transfer"][0].values() == [brownie.ZERO_ADDRESS, requester, AMOUNT]
 
 
 def test_deposit_without_allowance_reverts(hub, requester):
