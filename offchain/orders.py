@@ -109,7 +109,7 @@ def operation_type_string(order_type: str) -> str:
 
 
 def _address(value: Any) -> str:
-    if value is None or value == 0:
+    if value is None or (isinstance(value, int) and value == 0):
         return ZERO_ADDRESS
     return to_checksum_address(str(value))  # brownie Account/Contract objects stringify to their address
 
@@ -456,9 +456,19 @@ class Violation(NamedTuple):
 
 
 def _format_arg(value: Any) -> str:
+    """As brownie prints custom error arguments: lowercase hex for addresses and bytes, decimal integers."""
     if isinstance(value, bytes):
         return "0x" + value.hex()
+    if isinstance(value, str) and value.startswith("0x"):
+        return value.lower()
     return str(value)
+
+
+def error_message(name: str, *args: Any) -> str:
+    """``"Name: arg1, arg2"``, the revert message of a custom error exactly as brownie 1.22 reports it: addresses
+    in lowercase hex, integers in decimal, bytes32 values as their Python ``repr`` (``b'...'``)."""
+    parts = [repr(_bytes32(a)) if isinstance(a, bytes) else _format_arg(a) for a in args]
+    return f"{name}: {', '.join(parts)}"
 
 
 def combined_tag(app, dataset, request) -> int:
