@@ -9,6 +9,7 @@ pytest_plugins = [
     "fixtures.worker",
     "fixtures.scheduler",
     "fixtures.escrow",
+    "fixtures.orders",
 ]
 
 RLC = 10**9  # nRLC per RLC
