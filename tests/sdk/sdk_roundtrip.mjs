@@ -11,7 +11,18 @@
 // The worker and scheduler side (initialize, contribute, reveal, finalize, contributeAndFinalize) is what
 // iexec-worker / iexec-core do; it is sent here with ethers against the PoCo v5 hub ABI.
 import { IExec, utils } from 'iexec';
-import { Contract, JsonRpcProvider, Wallet, getBytes, hexlify, keccak256, solidityPackedKeccak256, toUtf8Bytes } from 'ethers';
+import {
+  AbiCoder,
+  Contract,
+  JsonRpcProvider,
+  Wallet,
+  getBytes,
+  hexlify,
+  id,
+  keccak256,
+  solidityPackedKeccak256,
+  toUtf8Bytes,
+} from 'ethers';
 
 const DEAD_URL = 'http://127.0.0.1:9'; // discard port: nothing listens there
 const TDX_TAG = '0x0000000000000000000000000000000000000000000000000000000000000009'; // TEE | TDX, added by the SDK
@@ -30,6 +41,7 @@ const WORKER_ABI = [
   'function reveal(bytes32 taskid, bytes32 resultDigest)',
   'function finalize(bytes32 taskid, bytes results, bytes resultsCallback)',
   'function contributeAndFinalize(bytes32 taskid, bytes32 resultDigest, bytes results, bytes resultsCallback, address enclaveChallenge, bytes enclaveSign, bytes authorizationSign)',
+  'function initializeAndClaimArray(bytes32[] dealids, uint256[] idxs)',
   'function teebroker() view returns (address)',
 ];
 
@@ -526,13 +538,16 @@ await step('account: rewards after deal 1 match the protocol (exact nRLC)', asyn
 
 let deal2;
 let deal2Tasks;
+let deal3;
+let deal3Task;
+let lastWorkerpoolorder;
 let shortWorkerpoolorder;
 let shortRequestorder;
 let datasetorder;
 await step('match: a second deal (volume 3, with the dataset) in the short category', async () => {
   // The SDK's preflight for a TEE dataset asks the SMS for the dataset key: sign and match without it (no SMS).
   datasetorder = await appOwner.iexec.order.signDatasetorder(
-    await appOwner.iexec.order.createDatasetorder({ dataset, datasetprice: DATASET_PRICE.toString(), volume: '4' }),
+    await appOwner.iexec.order.createDatasetorder({ dataset, datasetprice: DATASET_PRICE.toString(), volume: '5' }),
     { preflightCheck: false },
   );
   shortWorkerpoolorder = await scheduler.iexec.order.signWorkerpoolorder(
@@ -540,7 +555,7 @@ await step('match: a second deal (volume 3, with the dataset) in the short categ
       workerpool,
       workerpoolprice: WORKERPOOL_PRICE.toString(),
       category: shortCategory.toString(),
-      volume: '5',
+      volume: '3',
     }),
   );
   shortRequestorder = await requester.iexec.order.signRequestorder(
@@ -551,7 +566,7 @@ await step('match: a second deal (volume 3, with the dataset) in the short categ
       datasetmaxprice: DATASET_PRICE.toString(),
       workerpoolmaxprice: WORKERPOOL_PRICE.toString(),
       category: shortCategory.toString(),
-      volume: '3',
+      volume: '4', // deal 2 takes 3 tasks, deal 3 the last one
     }),
     { preflightCheck: false },
   );
@@ -576,6 +591,33 @@ await step('match: a second deal (volume 3, with the dataset) in the short categ
   return dealid;
 });
 
+await step('match: the last task of the request order, cut from the same orders (deal 3, botFirst 3)', async () => {
+  lastWorkerpoolorder = await scheduler.iexec.order.signWorkerpoolorder(
+    await scheduler.iexec.order.createWorkerpoolorder({
+      workerpool,
+      workerpoolprice: WORKERPOOL_PRICE.toString(),
+      category: shortCategory.toString(),
+      volume: '2',
+    }),
+  );
+  const { dealid, volume } = await requester.iexec.order.matchOrders(
+    { apporder, datasetorder, workerpoolorder: lastWorkerpoolorder, requestorder: shortRequestorder },
+    { preflightCheck: false },
+  );
+  eq(bn(volume), 1, 'matched volume (request order remainder)');
+  const requestHash = await requester.iexec.order.hashRequestorder(shortRequestorder);
+  eq(dealid, solidityPackedKeccak256(['bytes32', 'uint256'], [requestHash, 3]), 'dealid = H(requestHash, 3)');
+  deal3 = dealid;
+  const deal = await requester.iexec.deal.show(deal3);
+  eq(bn(deal.botFirst), 3, 'deal.botFirst');
+  eq(bn(deal.botSize), 1, 'deal.botSize');
+  [deal3Task] = deal.tasks;
+  eq(deal3Task, await requester.iexec.deal.computeTaskId(deal3, 3), 'task id uses the absolute index');
+  const { locked } = await requester.iexec.account.checkBalance(requester.address);
+  eq(bn(locked), 4n * (APP_PRICE + DATASET_PRICE + WORKERPOOL_PRICE), 'requester locked');
+  return dealid;
+});
+
 await step('claim: task.claim before the deadline is refused by the SDK', async () => {
   const task = await requester.iexec.task.show(deal2Tasks[0]);
   eq(task.statusName, 'ACTIVE', 'statusName');
@@ -595,12 +637,12 @@ await step('cancel: apporder, workerpoolorder, requestorder, datasetorder (Close
     }),
   );
   await appOwner.iexec.order.cancelApporder(apporder);
-  await scheduler.iexec.order.cancelWorkerpoolorder(shortWorkerpoolorder);
+  await scheduler.iexec.order.cancelWorkerpoolorder(lastWorkerpoolorder);
   await requester.iexec.order.cancelRequestorder(spareRequest);
   await appOwner.iexec.order.cancelDatasetorder(datasetorder);
   await expectRejection(appOwner.iexec.order.cancelApporder(apporder), /already canceled/, 'second cancel');
   await expectRejection(
-    requester.iexec.order.matchOrders({ apporder, workerpoolorder: shortWorkerpoolorder, requestorder: spareRequest }),
+    requester.iexec.order.matchOrders({ apporder, workerpoolorder: lastWorkerpoolorder, requestorder: spareRequest }),
     /fully consumed/,
     'matching cancelled orders',
   );
@@ -626,8 +668,11 @@ await step('account: withdraw (app owner takes out its earnings)', async () => {
 
 await step('time: pass deal 2 final deadline (evm_increaseTime + evm_mine)', async () => {
   const task = await requester.iexec.task.show(deal2Tasks[0]);
-  const skipped = await passDeadline(Number(task.finalDeadline));
-  check((await chainTime()) > Number(task.finalDeadline), 'chain time did not pass the final deadline');
+  const { finalTime } = await requester.iexec.deal.show(deal3); // matched a little later than deal 2
+  const deadline = Math.max(Number(task.finalDeadline), Number(finalTime));
+  const skipped = await passDeadline(deadline);
+  check((await chainTime()) > deadline, 'chain time did not pass the final deadlines');
+  eq((await requester.iexec.deal.show(deal3)).deadlineReached, true, 'deal 3 deadlineReached');
   return `chain clock moved ${skipped} s`;
 });
 
@@ -653,8 +698,25 @@ await step('claim: deal.claim on the rest (claimArray + initializeAndClaimArray)
   return `${transactions.length} transactions`;
 });
 
-await step('account: deal 2 refunded the requester and seized the scheduler stake', async () => {
-  expectedStake.scheduler -= 3n * ((WORKERPOOL_PRICE * 30n) / 100n);
+// SDK 9.0.1 limitation, not a hub deviation: deal.claim sends each unset task's position in the deal (0, 1, ...)
+// to initializeAndClaimArray, where PoCo expects the absolute index (botFirst + position, as initialize does on
+// the original PoCo too). For a deal with botFirst > 0 the hub rejects that index; the claim then goes through
+// with the absolute index.
+await step('claim: deal.claim on deal 3 (botFirst 3) fails in the SDK; absolute index claims it', async () => {
+  const message = await expectRejection(requester.iexec.deal.claim(deal3), /revert/i, 'deal.claim with botFirst 3');
+  // ethers shows an error it has no ABI for as "custom error 0x<selector>: <arguments>"
+  const [, selector, args] = message.match(/custom error (0x[0-9a-f]{8}): ([0-9a-f]*)/) ?? [];
+  eq(selector, id('TaskIndexOutOfDeal(bytes32,uint256,uint256,uint256)').slice(0, 10), 'revert reason');
+  const [dealid, idx, botFirst] = AbiCoder.defaultAbiCoder().decode(['bytes32', 'uint256', 'uint256'], `0x${args}`);
+  eq(`${dealid}/${idx}/${botFirst}`, `${deal3}/0/3`, 'TaskIndexOutOfDeal(dealid, idx, botFirst)');
+  eq((await requester.iexec.task.show(deal3Task).catch(() => ({ status: 0 }))).status, 0, 'task still unset');
+  await (await hubAs(requester).initializeAndClaimArray([deal3], [3])).wait();
+  eq((await requester.iexec.task.show(deal3Task)).statusName, 'FAILED', 'statusName');
+  return 'the SDK sent idx 0: TaskIndexOutOfDeal; claimed with idx 3';
+});
+
+await step('account: deals 2 and 3 refunded the requester and seized the scheduler stake', async () => {
+  expectedStake.scheduler -= 4n * ((WORKERPOOL_PRICE * 30n) / 100n); // deals 2 and 3
   for (const [name, role] of Object.entries(roles)) {
     const { stake, locked } = await role.iexec.account.checkBalance(role.address);
     eq(bn(stake), expectedStake[name], `${name} stake`);
