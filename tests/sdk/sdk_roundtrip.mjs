@@ -250,6 +250,17 @@ await step('hub: owner creates a category (createCategory, CreateCategory event)
   return `catid ${shortCategory}`;
 });
 
+await step('wallet: getAddress, checkBalances, sendRLC (RLC transfer)', async () => {
+  eq(await requester.iexec.wallet.getAddress(), requester.address, 'wallet address');
+  const before = await Promise.all([requester, worker].map((r) => r.iexec.wallet.checkBalances(r.address)));
+  check(bn(before[0].wei) > 0n, 'requester has no ETH for gas');
+  await requester.iexec.wallet.sendRLC('25', worker.address);
+  const after = await Promise.all([requester, worker].map((r) => r.iexec.wallet.checkBalances(r.address)));
+  eq(bn(before[0].nRLC) - bn(after[0].nRLC), 25, 'sender RLC decrease');
+  eq(bn(after[1].nRLC) - bn(before[1].nRLC), 25, 'receiver RLC increase');
+  return `requester holds ${after[0].nRLC} nRLC`;
+});
+
 await step('account: each role deposits with approveAndCall; viewAccount shows it', async () => {
   for (const [name, role] of Object.entries(roles)) {
     const { nRLC } = await role.iexec.wallet.checkBalances(role.address);
