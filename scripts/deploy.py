@@ -99,8 +99,8 @@ def deploy(
 ) -> Deployment:
     """Deploy everything with `owner` as protocol owner and deployer (it receives the whole RLC supply).
 
-    `extra_modules` (name -> container) adds modules, e.g. test harnesses, to the routing table; `record=False`
-    skips writing deployments/<chainid>.json.
+    `extra_modules` (name -> container) adds modules to the routing table, e.g. test harnesses, or replaces the
+    production module of the same name (a test stub); `record=False` skips writing deployments/<chainid>.json.
     """
     p = _project()
     tx_params = {"from": owner, "required_confs": confirmations}
