@@ -10,6 +10,7 @@ pytest_plugins = [
     "fixtures.scheduler",
     "fixtures.escrow",
     "fixtures.orders",
+    "fixtures.assets",
 ]
 
 RLC = 10**9  # nRLC per RLC

@@ -1,4 +1,5 @@
-"""How brownie shows a custom error revert: "Name: arg1, arg2" (addresses lower-case hex, numbers in decimal)."""
+"""How brownie shows a custom error revert: "Name: arg1, arg2" (addresses lower-case hex, numbers in decimal,
+fixed-size bytes as Python bytes literals)."""
 
 import brownie
 
@@ -7,7 +8,7 @@ def _arg(value):
     if hasattr(value, "address"):
         value = value.address
     if isinstance(value, bytes):
-        return "0x" + value.hex()
+        return repr(value)  # brownie prints fixed-size bytes as Python bytes (b'...')
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, str) and value.startswith("0x"):

@@ -21,9 +21,9 @@ class EscrowStateMachine:
     st_amount = strategy("uint256", max_value=20 * RLC)
     st_small = strategy("uint256", max_value=5 * RLC)
 
-    def __init__(cls, harness, owner, actors):
-        cls.hub = harness.hub
-        cls.token = harness.token
+    def __init__(cls, escrow_harness, owner, actors):
+        cls.hub = escrow_harness.hub
+        cls.token = escrow_harness.token
         cls.owner = owner
         cls.actors = actors
 
@@ -181,11 +181,11 @@ class EscrowStateMachine:
         assert self.hub.balanceOf(KITTY_ADDRESS) == 0
 
 
-def test_escrow_state_machine(state_machine, harness, owner, requester, sponsor, scheduler, workers):
+def test_escrow_state_machine(state_machine, escrow_harness, owner, requester, sponsor, scheduler, workers):
     actors = [requester, sponsor, scheduler, workers[0]]
     state_machine(
         EscrowStateMachine,
-        harness,
+        escrow_harness,
         owner,
         actors,
         settings={"max_examples": 15, "stateful_step_count": 10},
