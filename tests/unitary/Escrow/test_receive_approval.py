@@ -90,7 +90,9 @@ def test_deposit_and_match_orders_in_one_transaction(
     hub, token, create_app, create_workerpool, requester, app_owner, scheduler, deposit
 ):
     app, pool = create_app(), create_workerpool()
-    orders = build_orders(app.address, pool.address, requester.address, app_price=RLC, workerpool_price=2 * RLC)
+    orders = build_orders(
+        app.address, pool.address, requester.address, app_price=RLC, workerpool_price=2 * RLC
+    )
     # presigned by their owners (manage*Order SIGN sent by the owner): brownie's dev accounts hold no keys
     hub.manageAppOrder(orders.app.operation(0), {"from": app_owner})
     hub.manageWorkerpoolOrder(orders.workerpool.operation(0), {"from": scheduler})

@@ -1,0 +1,32 @@
+"""domain / eip712domain_separator / updateDomainSeparator, and the constant getters vs offchain/protocol."""
+
+from brownie import chain
+
+from offchain.orders import Domain
+from offchain.protocol import constants
+
+
+def test_domain(hub):
+    assert hub.domain() == ("iExecODB", "5.0.0", chain.id, hub.address)
+
+
+def test_separator_matches_offchain_domain(hub):
+    assert hub.eip712domain_separator() == "0x" + Domain(chain.id, hub.address).separator().hex()
+
+
+def test_update_domain_separator_changes_nothing(hub, anyone):
+    before = hub.eip712domain_separator()
+    hub.updateDomainSeparator({"from": anyone})
+    assert hub.eip712domain_separator() == before
+
+
+def test_constants_match_offchain(hub):
+    assert hub.contribution_deadline_ratio() == constants.CONTRIBUTION_DEADLINE_RATIO
+    assert hub.reveal_deadline_ratio() == constants.REVEAL_DEADLINE_RATIO
+    assert hub.final_deadline_ratio() == constants.FINAL_DEADLINE_RATIO
+    assert hub.workerpool_stake_ratio() == constants.WORKERPOOL_STAKE_RATIO
+    assert hub.kitty_ratio() == constants.KITTY_RATIO
+    assert hub.kitty_min() == constants.KITTY_MIN
+    assert hub.kitty_address() == constants.KITTY_ADDRESS
+    assert hub.groupmember_purpose() == constants.GROUPMEMBER_PURPOSE
+    assert hub.callbackgas() == constants.DEFAULT_CALLBACK_GAS
