@@ -4,7 +4,8 @@
 //   IEXEC_SDK_RPC=http://127.0.0.1:8545 IEXEC_SDK_HUB=0x... IEXEC_SDK_KEY_HUB_OWNER=0x... \
 //   IEXEC_SDK_KEY_REQUESTER=0x... IEXEC_SDK_KEY_APP_OWNER=0x... IEXEC_SDK_KEY_SCHEDULER=0x... \
 //   IEXEC_SDK_KEY_WORKER=0x... node tests/sdk/sdk_roundtrip.mjs
-// Every role's wallet must already hold RLC and ETH. Each step prints one line; any mismatch exits 1.
+// Every role's wallet must already hold RLC and ETH. Each step prints one line; any mismatch exits 1 with a
+// FAIL line naming the step and the difference (IEXEC_SDK_DEBUG=1 adds the stack of unexpected errors).
 //
 // The SDK only needs the hub address: every off-chain service URL (SMS, IPFS, market API, subgraph) points at
 // a closed local port, so a call that tried to reach one would fail loudly instead of going to the internet.
