@@ -1,9 +1,8 @@
 """Workflow tables (offchain/protocol/workflow.py), the predictor and the store's compare-and-set writes."""
 
 import pytest
-from brownie.test import given
 from fixtures.scheduler import FakeChain, add_task
-from hypothesis import settings
+from hypothesis import given, settings  # pure Python, no chain state: plain hypothesis is fast
 from hypothesis import strategies as st
 from sqlalchemy import select
 
