@@ -136,7 +136,32 @@ class Scheduler:
             self.initialize_tasks()
             for task_id in self._active_task_ids():
                 self.update_task(task_id)
+            self.claim_expired()
         self.metrics["ticks"] += 1
+
+    # -- claims ---------------------------------------------------------------------------------------------------
+    def claim_expired(self) -> None:
+        """Failed tasks still ACTIVE/REVEALING on chain past their final deadline: claim them (requester refunded,
+        workers' stakes unlocked), in batches. Anyone may claim; the pool does it so nobody's funds stay locked."""
+        now = self.chain.chain_now()
+        with self.store.read() as s:
+            due = s.scalars(
+                select(Task.task_id).where(Task.claim_pending.is_(True), Task.final_deadline <= now).limit(64)
+            ).all()
+        if not due:
+            return
+        self.sender.wait_idle()
+        claimable, settled = [], []
+        for task_id in due:
+            status = self.chain.view_task(bytes.fromhex(task_id[2:]))["status"]
+            (claimable if status in (C.TASK_ACTIVE, C.TASK_REVEALING) else settled).append(task_id)
+        if claimable:
+            fn = self.chain.hub.functions.claimArray([bytes.fromhex(t[2:]) for t in claimable])
+            if self._send("claim", claimable, fn) is not None:
+                settled += claimable
+        with self.store.tx() as s:
+            for task_id in settled:
+                s.get(Task, task_id).claim_pending = False
 
     def _active_task_ids(self) -> list[str]:
         skip = wf.TASK_FINAL | {wf.RECEIVED, wf.INITIALIZING}
@@ -434,6 +459,7 @@ class Scheduler:
                 self.store.fail_task(
                     s, t.task_id, t.status, wf.CONTRIBUTION_TIMEOUT, "contribution deadline over"
                 )
+                s.get(Task, t.task_id).claim_pending = True
                 self._end_replicates(s, t.task_id, success=False)
                 return
             if t.status == wf.INITIALIZED:
@@ -613,6 +639,7 @@ class Scheduler:
                 self.store.set_task_status(s, t.task_id, t.status, wf.FAILED, cause)
             else:
                 self.store.fail_task(s, t.task_id, t.status, wf.FINAL_DEADLINE_REACHED, cause)
+            s.get(Task, t.task_id).claim_pending = error is not None  # not when the chain already says FAILED
             self._end_replicates(s, t.task_id, success=False)
         log.info("task %s failed: %s", t.task_id, cause)
 
@@ -691,7 +718,8 @@ class Scheduler:
         if any(r.worker == wallet for r in reps):
             return None
         fresh_after = time.time() - max(t.timeref, 60)
-        contributed = [(r.result_hash, r.weight) for r in reps if r.result_hash]
+        # Rejected contributions (silent winners after a reopen) no longer count on chain.
+        contributed = [(r.result_hash, r.weight) for r in reps if r.result_hash and r.status != wf.R_FAILED]
         pending = [
             r.weight
             for r in reps

@@ -82,9 +82,10 @@ class Task(Base):
     result_link: Mapped[str | None] = mapped_column(Text, nullable=True)
     callback_data: Mapped[str | None] = mapped_column(Text, nullable=True)
     init_block: Mapped[int] = mapped_column(BigInteger, default=0)
-    tx_hash: Mapped[str | None] = mapped_column(
-        String(66), nullable=True
-    )  # last initialize/finalize/reopen tx
+    # Last initialize/finalize/reopen transaction of this task.
+    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    # Failed off chain while still ACTIVE/REVEALING on chain: claim it at the final deadline (refunds, unlocks).
+    claim_pending: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[float] = mapped_column(Float, default=time.time)
     updated_at: Mapped[float] = mapped_column(Float, default=time.time)
