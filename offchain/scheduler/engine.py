@@ -570,6 +570,12 @@ class Scheduler:
                 )
             return self._on_uploaded(self._reload(t.task_id), chain_task, now)
         silent = time.time() - t.upload_requested_at > self.cfg.upload_timeout
+        if (
+            up is not None and not silent
+        ):  # an uploader that stopped pinging will not upload: pick another now
+            with self.store.read() as s:
+                worker = s.get(Worker, up.worker)
+            silent = worker is None or worker.last_alive < time.time() - self.cfg.worker_lost_after
         gone = up is None or up.status in (wf.WORKER_LOST, wf.R_FAILED, wf.ABORTED, wf.RESULT_UPLOAD_FAILED)
         if gone or silent:
             if up is not None and wf.replicate_can_move(up.status, wf.RESULT_UPLOAD_FAILED):

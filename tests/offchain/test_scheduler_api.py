@@ -238,3 +238,16 @@ def test_openapi_is_served(scheduler_api):
     client = scheduler_api[0]
     paths = client.get("/openapi.json").json()["paths"]
     assert "/replicates/{taskId}/updateStatus" in paths and "/results/{taskId}" in paths
+
+
+def test_no_work_and_no_reports_while_the_chain_node_is_lost(scheduler_api):
+    client, sched, store, chain = scheduler_api
+    task_id = add_task(store, chain)
+    headers = login(client, WORKER_KEYS[0])
+    sched.last_head_ok = 0.0  # no successful head poll for a long time: out of service
+    before = snapshot(store)
+    reply = client.get("/replicates/available", params={"blockNumber": 1}, headers=headers)
+    assert reply.status_code == 503 and "lost its chain node" in reply.json()["error"]
+    report = client.post(f"/replicates/{task_id}/updateStatus", json={"status": "STARTED"}, headers=headers)
+    assert report.status_code in (403, 503)
+    assert snapshot(store) == before

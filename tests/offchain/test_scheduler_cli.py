@@ -1,0 +1,91 @@
+"""`python -m offchain.scheduler`: a bad configuration exits 2 with one line saying what is wrong."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from brownie import web3
+from fixtures.scheduler import dev_key
+
+from offchain.scheduler.__main__ import main
+
+REPO = Path(__file__).resolve().parents[2]
+POOL = "0x" + "12" * 20
+
+
+def run_main(capsys, *args):
+    code = main(list(args))
+    err = capsys.readouterr().err.strip().splitlines()
+    return code, err
+
+
+@pytest.fixture
+def key_file(tmp_path, accounts):
+    path = tmp_path / "key"
+    path.write_text(dev_key(accounts[9]))
+    return str(path)
+
+
+def test_missing_key(capsys, monkeypatch):
+    monkeypatch.delenv("POCO_SCHEDULER_KEY", raising=False)
+    assert run_main(capsys, "--workerpool", POOL) == (
+        2,
+        ["scheduler: no scheduler key: pass --key-file or set POCO_SCHEDULER_KEY"],
+    )
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--key-file", "/nonexistent/key"], "cannot read key file /nonexistent/key"),
+        (["--workerpool", "0x1234"], "is not an address"),
+        (["--rpc", "http://127.0.0.1:9"], "cannot reach the chain node at http://127.0.0.1:9"),
+        (["--hub", POOL], f"no contract code at hub address {POOL}"),
+    ],
+)
+def test_bad_configuration_exits_2_with_one_line(capsys, key_file, args, words):
+    base = {"--key-file": key_file, "--workerpool": POOL, "--rpc": web3.provider.endpoint_uri, "--hub": POOL}
+    pairs = dict(zip(args[::2], args[1::2], strict=True))
+    argv = [x for k, v in {**base, **pairs}.items() for x in (k, v)]
+    code, err = run_main(capsys, *argv)
+    assert code == 2 and len(err) == 1 and words in err[0], err
+
+
+def test_a_key_that_does_not_own_the_pool_is_refused(capsys, key_file, hub, pool_market, scheduler):
+    pool = pool_market.workerpool.address
+    argv = [
+        "--key-file",
+        key_file,
+        "--workerpool",
+        pool,
+        "--rpc",
+        web3.provider.endpoint_uri,
+        "--hub",
+        hub.address,
+    ]
+    code, err = run_main(capsys, *argv)
+    assert code == 2 and len(err) == 1
+    assert f"is not the owner {scheduler.address} of workerpool {pool}" in err[0]
+
+
+def test_the_process_exits_non_zero_with_one_line(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "offchain.scheduler",
+            "--workerpool",
+            POOL,
+            "--key-file",
+            str(tmp_path / "missing"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"scheduler: cannot read key file {tmp_path / 'missing'}: No such file or directory"
+    ]
