@@ -260,6 +260,7 @@ def create_app(sched: Scheduler) -> FastAPI:
             with store.read() as s:
                 action, extra = action_for(s.get(Task, task_id), s.get(Replicate, (task_id, wallet)))
             return JSONResponse({"nextAction": action, "extra": extra}, status_code=208)
+        sched.poke()
         with store.read() as s:
             task, rep = s.get(Task, task_id), s.get(Replicate, (task_id, wallet))
         action, extra = action_for(task, rep)

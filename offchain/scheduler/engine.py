@@ -71,6 +71,7 @@ class Scheduler:
         self.metrics = {"ticks": 0, "deals_seen": 0, "tasks_created": 0, "events_applied": 0, "errors": 0}
         self._scores: dict[str, tuple[float, int]] = {}
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set by the API after a report: run the next tick at once
         self.lock = threading.RLock()  # one engine step or one assignment at a time
 
     def followers(self) -> tuple[LogFollower, LogFollower]:
@@ -114,6 +115,11 @@ class Scheduler:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
+
+    def poke(self) -> None:
+        """Something moved (a worker report, an upload): do not wait for the next poll to act on it."""
+        self._wake.set()
 
     def run(self) -> None:
         while not self._stop.is_set():
@@ -122,7 +128,8 @@ class Scheduler:
             except Exception:
                 self.metrics["errors"] += 1
                 log.exception("engine tick failed")
-            self._stop.wait(self.cfg.poll_interval)
+            self._wake.wait(self.cfg.poll_interval)
+            self._wake.clear()
 
     def tick(self) -> None:
         head = self.chain.head()
