@@ -6,7 +6,15 @@ import pytest
 from brownie import project, web3
 from eth_utils import function_signature_to_4byte_selector, keccak
 
-INTERFACES = ["IEscrow", "ICategoryManager", "IHubAdmin", "IOrderManagement", "IMarket", "IPoco", "IPocoBoost"]
+INTERFACES = [
+    "IEscrow",
+    "ICategoryManager",
+    "IHubAdmin",
+    "IOrderManagement",
+    "IMarket",
+    "IPoco",
+    "IPocoBoost",
+]
 UNKNOWN_FUNCTION = keccak(text="UnknownFunction(bytes4)")[:4]
 
 
@@ -56,7 +64,9 @@ def test_interface_is_routed(poco, name):
         (outputs, mutability), (wanted_outputs, wanted_mutability) = servers[0][1], spec
         assert outputs == wanted_outputs, f"{signature}: module {servers[0]} vs interface {spec}"
         # a constant answer may be `pure` where the interface says `view`: both are calls for every client
-        assert mutability == wanted_mutability or (mutability, wanted_mutability) == ("pure", "view"), signature
+        assert mutability == wanted_mutability or (mutability, wanted_mutability) == ("pure", "view"), (
+            signature
+        )
         assert _routed(poco.hub, function_signature_to_4byte_selector(signature)), f"{signature} not routed"
 
 

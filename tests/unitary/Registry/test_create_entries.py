@@ -3,7 +3,6 @@
 import pytest
 from brownie import App, Dataset, Workerpool
 from custom_errors import reverts_with
-
 from fixtures.assets import entry_address
 
 CHECKSUM = "0x" + "c0" * 32

@@ -5,7 +5,10 @@ from brownie import ZERO_ADDRESS, AppRegistry, WorkerpoolRegistry
 
 def test_names_and_symbols(app_registry, dataset_registry, workerpool_registry):
     assert (app_registry.name(), app_registry.symbol()) == ("iExec Application Registry (V5)", "iExecAppsV5")
-    assert (dataset_registry.name(), dataset_registry.symbol()) == ("iExec Dataset Registry (V5)", "iExecDatasetsV5")
+    assert (dataset_registry.name(), dataset_registry.symbol()) == (
+        "iExec Dataset Registry (V5)",
+        "iExecDatasetsV5",
+    )
     assert (workerpool_registry.name(), workerpool_registry.symbol()) == (
         "iExec Workerpool Registry (V5)",
         "iExecWorkerpoolV5",
