@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {HubBase} from "../core/HubBase.sol";
+import {HubStorage} from "../core/HubStorage.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 
 /// @title MatchOrdersStub
@@ -24,13 +25,15 @@ contract MatchOrdersStub is HubBase {
         IexecTypes.RequestOrder calldata requestorder
     ) external returns (bytes32) {
         bytes32 mode = keccak256(bytes(requestorder.params));
-        if (mode == keccak256("revert-empty")) revert(); // solhint-disable-line reason-string
+        if (mode == keccak256("revert-empty")) {
+            // a revert without any data, which receiveApproval reports as OperationFailed()
+            assembly ("memory-safe") {
+                revert(0, 0)
+            }
+        }
         if (mode == keccak256("revert-reason")) revert StubFailed(requestorder.requester);
-        // runs in the hub's context: reads the requester's fresh SRLC balance from the hub's storage
-        (bool ok, bytes memory balance) =
-            address(this).staticcall(abi.encodeWithSignature("balanceOf(address)", requestorder.requester));
-        require(ok); // solhint-disable-line reason-string, gas-custom-errors
-        emit StubMatched(msg.sender, requestorder.requester, abi.decode(balance, (uint256)));
+        // runs in the hub's context: sees the requester's SRLC balance just minted by the deposit
+        emit StubMatched(msg.sender, requestorder.requester, HubStorage.layout().balances[requestorder.requester]);
         return keccak256(bytes(requestorder.params));
     }
 }
