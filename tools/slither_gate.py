@@ -2,9 +2,11 @@
 
 Usage: python tools/slither_gate.py [--framework solc-json|brownie] [--triage F] [--report F]
 
-slither-triage.json maps a finding's id (slither's hash of the check and the elements involved, printed
-below for new findings) to the reason it is accepted, e.g.
-    {"3f1c...": "timestamp: deadlines are minutes long, a validator's drift is harmless"}
+slither-triage.json maps a finding's stable key ("<check>:<hash of the names of the elements involved>", printed
+below for new findings; unlike slither's own id it does not change when source lines move) to the reason it is
+accepted, e.g.
+    {"timestamp:3f1c...": "deadlines are minutes long, a validator's drift is harmless"}
+Slither ids are still accepted; `--rekey` rewrites the file with stable keys.
 Findings in node_modules (OpenZeppelin) are filtered out. Triaged ids no longer reported are listed as stale.
 
 Frameworks:
@@ -15,6 +17,7 @@ Frameworks:
 """
 
 import argparse
+import hashlib
 import json
 import os
 import pathlib
@@ -64,6 +67,22 @@ def load_triage(path: pathlib.Path) -> dict[str, str]:
     return {k: (v["reason"] if isinstance(v, dict) else v) for k, v in data.items() if not k.startswith("_")}
 
 
+def _element_name(element: dict) -> str:
+    """An element as "type:Parent.name", without source lines (slither's own ids change when lines move)."""
+    parent = element.get("type_specific_fields", {}).get("parent", {})
+    owner = parent.get("name", "")
+    grand = parent.get("type_specific_fields", {}).get("parent", {}).get("name", "")
+    scope = ".".join(x for x in (grand, owner) if x)
+    return f"{element.get('type', '')}:{scope}.{element.get('name', '')}"
+
+
+def stable_key(finding: dict) -> str:
+    """A finding's identity that survives unrelated edits: its check plus the names of the elements involved."""
+    names = sorted(_element_name(e) for e in finding.get("elements", []))
+    digest = hashlib.sha256("|".join([finding["check"], *names]).encode()).hexdigest()[:16]
+    return f"{finding['check']}:{digest}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -71,6 +90,9 @@ def main() -> int:
     parser.add_argument("--framework", choices=["solc-json", "brownie"], default="solc-json")
     parser.add_argument("--triage", default=str(ROOT / "slither-triage.json"))
     parser.add_argument("--report", default=str(ROOT / "reports" / "slither.json"))
+    parser.add_argument(
+        "--rekey", action="store_true", help="rewrite the triage file keyed by stable keys, keeping reasons"
+    )
     args = parser.parse_args()
 
     sources = solidity_sources()
@@ -110,8 +132,20 @@ def main() -> int:
 
     findings = result.get("results", {}).get("detectors", [])
     triage = load_triage(pathlib.Path(args.triage))
-    new = [f for f in findings if f["id"] not in triage]
-    stale = sorted(set(triage) - {f["id"] for f in findings})
+    # Accept slither's id (line-dependent) or our stable key; --rekey migrates the file to stable keys.
+    new = [f for f in findings if f["id"] not in triage and stable_key(f) not in triage]
+    seen = {f["id"] for f in findings} | {stable_key(f) for f in findings}
+    stale = sorted(set(triage) - seen)
+    if args.rekey:
+        path = pathlib.Path(args.triage)
+        data = json.loads(path.read_text()) if path.exists() else {}
+        rekeyed = {k: v for k, v in data.items() if k.startswith("_")}
+        for f in findings:
+            reason = triage.get(f["id"]) or triage.get(stable_key(f))
+            if reason:
+                rekeyed[stable_key(f)] = reason
+        path.write_text(json.dumps(rekeyed, indent=2, sort_keys=False) + "\n")
+        print(f"slither: triage file rekeyed ({len(rekeyed)} entries)")
 
     print(
         f"slither: {len(sources)} files, {len(findings)} finding(s), {len(findings) - len(new)} triaged, {len(new)} new"
@@ -121,9 +155,11 @@ def main() -> int:
     for f in new:
         where = f.get("first_markdown_element", "")
         first_line = f["description"].strip().splitlines()[0]
-        print(f"  NEW {f['id']}  [{f['impact']}/{f['confidence']}] {f['check']}  {where}\n      {first_line}")
+        print(
+            f"  NEW {stable_key(f)}  [{f['impact']}/{f['confidence']}] {f['check']}  {where}\n      {first_line}"
+        )
     if new:
-        print(f"slither: {len(new)} untriaged finding(s): fix them, or add id -> reason to {args.triage}")
+        print(f"slither: {len(new)} untriaged finding(s): fix them, or add key -> reason to {args.triage}")
         return 1
     return 0
 
