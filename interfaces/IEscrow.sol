@@ -29,6 +29,9 @@ interface IEscrow {
     error InsufficientFrozen(address account, uint256 frozen, uint256 needed);
     /// Thrown on a transfer, mint or approval involving the zero address.
     error ZeroAddress();
+    /// Thrown when SRLC would be credited to the hub itself: the hub's balance only backs frozen amounts
+    /// (PROTOCOL §9 invariant 2), so free value sent there would be stuck and break that equality.
+    error RecipientIsTheHub();
     /// Thrown when paired arrays differ in length.
     error ArrayLengthMismatch(uint256 a, uint256 b);
     /// Thrown when the RLC token refuses a transfer.

@@ -200,6 +200,7 @@ contract EscrowModule is HubBase, IEscrow {
 
     function _transfer(address from, address to, uint256 value) private {
         if (to == address(0)) revert ZeroAddress();
+        if (to == address(this)) revert RecipientIsTheHub();
         HubStorage.Layout storage $ = HubStorage.layout();
         uint256 balance = $.balances[from];
         if (balance < value) revert InsufficientBalance(from, balance, value);
@@ -219,6 +220,7 @@ contract EscrowModule is HubBase, IEscrow {
 
     function _mint(address to, uint256 value) private {
         if (to == address(0)) revert ZeroAddress();
+        if (to == address(this)) revert RecipientIsTheHub();
         HubStorage.Layout storage $ = HubStorage.layout();
         $.totalSupply += value;
         unchecked {

@@ -63,3 +63,9 @@ def test_deposit_via_rlc_approve_and_call(hub, token, requester):
     assert token.balanceOf(hub) == AMOUNT
     assert tx.events["Approval"][0].values() == [requester, hub, AMOUNT]
     assert [ZERO_ADDRESS, requester, AMOUNT] in [e.values() for e in tx.events["Transfer"]]
+
+
+def test_deposit_for_the_hub_reverts(hub, token, requester):
+    token.approve(hub, AMOUNT, {"from": requester})
+    with reverts_with("RecipientIsTheHub"):
+        hub.depositFor(AMOUNT, hub, {"from": requester})

@@ -130,3 +130,17 @@ def test_approve_and_call_to_the_hub_is_the_wrong_token(hub, requester):
 def test_approve_and_call_to_an_account_reverts(hub, requester, anyone):
     with brownie.reverts():
         hub.approveAndCall(anyone, 9, b"", {"from": requester})
+
+
+def test_transfer_to_the_hub_reverts(hub, requester, deposit):
+    # the hub's own balance only backs frozen amounts (PROTOCOL §9 invariant 2)
+    deposit(requester, AMOUNT)
+    with reverts_with("RecipientIsTheHub"):
+        hub.transfer(hub, 1, {"from": requester})
+
+
+def test_transfer_from_to_the_hub_reverts(hub, requester, sponsor, deposit):
+    deposit(requester, AMOUNT)
+    hub.approve(sponsor, 1, {"from": requester})
+    with reverts_with("RecipientIsTheHub"):
+        hub.transferFrom(requester, hub, 1, {"from": sponsor})
