@@ -123,10 +123,21 @@ def deploy(
     return deployment
 
 
+def development() -> Deployment:
+    """Local chain: accounts[0] deploys and owns everything (also what `main()` does)."""
+    return deploy(accounts[0])
+
+
+def live(account_id: str, confirmations: int = 2) -> Deployment:
+    """A public chain: `brownie run scripts/deploy.py live <account id> --network <net>` with an account saved by
+    `brownie accounts new`; waits for `confirmations` blocks after each transaction."""
+    return deploy(accounts.load(account_id), confirmations=confirmations)
+
+
 def main():
-    deployer = accounts[0]
-    deployment = deploy(deployer)
-    print(f"chain {chain.id}, owner {deployer.address}")
+    deployment = development()
+    deployer = deployment.hub.owner()
+    print(f"chain {chain.id}, owner {deployer}")
     for name, address in deployment.addresses().items():
         if name == "modules":
             for module, module_address in address.items():
