@@ -15,10 +15,11 @@ import logging
 import random
 import threading
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eth_utils import to_checksum_address
+from eth_utils import keccak, to_checksum_address
 from sqlalchemy import func, select
 
 from offchain.chain.client import ZERO_ADDRESS, ChainClient
@@ -51,6 +52,19 @@ class Config:
     init_batch: int = 16
     assign_margin: int = 5  # do not hand out a task whose contribution deadline is closer than this (s)
     extra: dict = field(default_factory=dict)
+
+
+def callback_from_archive(path: Path) -> bytes | None:
+    """`callback-data` of the computed.json inside a result zip (at its root or under iexec_out/), if any."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.rsplit("/", 1)[-1] == "computed.json"]
+            if not names:
+                return None
+            computed = json.loads(archive.read(min(names, key=len)))
+        return bytes.fromhex(str(computed["callback-data"]).removeprefix("0x"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
 
 
 def hx(value: bytes | str) -> str:
@@ -619,8 +633,8 @@ class Scheduler:
             return
         results = json.dumps({"storage": "scheduler", "location": f"/results/{t.task_id}"}).encode()
         callback = b""
-        if int(t.callback, 16) != 0 and t.callback_data:
-            callback = bytes.fromhex(t.callback_data.removeprefix("0x"))
+        if int(t.callback, 16) != 0:
+            callback = self._callback_data(t, bytes(chain_task["resultDigest"]))
         fn = self.chain.hub.functions.finalize(bytes.fromhex(t.task_id[2:]), results, callback)
         receipt = self._send("finalize", [t.task_id], fn)
         if receipt is None:
@@ -633,6 +647,21 @@ class Scheduler:
                 self.store.fail_task(s, t.task_id, wf.FINALIZING, wf.FINALIZE_FAILED, "finalize rejected")
             return
         self._completed(self._reload(t.task_id), None, "finalized")
+
+    def _callback_data(self, t: Task, digest: bytes) -> bytes:
+        """The bytes for the deal's callback: reported by the uploader, else read from computed.json in the
+        uploaded archive; only bytes whose keccak is the revealed digest are used (the contract checks it too)."""
+        candidates = []
+        if t.callback_data:
+            candidates.append(bytes.fromhex(t.callback_data.removeprefix("0x")))
+        with self.store.read() as s:
+            stored = s.get(Result, t.task_id)
+        if stored is not None:
+            candidates.append(callback_from_archive(Path(self.cfg.results_dir) / stored.sha256))
+        for data in candidates:
+            if data is not None and keccak(data) == digest:
+                return data
+        return b""
 
     def _completed(self, t: Task, reps, cause: str) -> None:
         with self.store.tx() as s:

@@ -1,7 +1,9 @@
 """The scheduler engine against the real contracts: deals become tasks, workers are assigned by the predictor, the
 scheduler initializes, elects an uploader, finalizes; lost workers are replaced; silent winners lead to a reopen."""
 
+import io
 import json
+import zipfile
 
 import pytest
 from brownie import chain
@@ -10,7 +12,7 @@ from sqlalchemy import select
 
 from offchain.protocol import constants as C
 from offchain.protocol import workflow as wf
-from offchain.scheduler.store import Task, TxRecord
+from offchain.scheduler.store import CURSORS, Task, TxRecord
 
 
 def _needs_contracts() -> list[str]:
@@ -68,7 +70,9 @@ def test_a_replicated_bag_of_tasks_completes(live_scheduler, pool_deal, staked_w
             "storage": "scheduler",
             "location": f"/results/{task_id}",
         }
-        assert client.get(f"/results/{task_id}").content == b"result of " + task_id.encode()
+        assert zipfile.ZipFile(io.BytesIO(client.get(f"/results/{task_id}").content)).read("result.txt") == (
+            b"result of " + task_id.encode()
+        )
     with sched.store.read() as s:
         records = s.scalars(select(TxRecord)).all()
     assert {r.state for r in records} == {"MINED"}
@@ -156,3 +160,32 @@ def test_tasks_past_the_final_deadline_fail_and_get_claimed(
     with sched.store.read() as s:
         assert [r.kind for r in s.scalars(select(TxRecord))] == ["initialize", "claim"]
         assert not any(t.claim_pending for t in s.scalars(select(Task)))
+
+
+def test_a_callback_deal_is_finalized_with_the_callback_data(
+    live_scheduler, pool_deal, staked_workers, hub, accounts
+):
+    from brownie import CallbackRecorder
+
+    recorder = CallbackRecorder.deploy({"from": accounts[0]})
+    pool_deal(volume=1, trust=1, callback=str(recorder.address))
+    sched, client = live_scheduler()
+    sim = SimWorker(client, staked_workers[0], hub)
+    assert run(sched, [sim], until=lambda: all_done(sched, 1))
+    (task_id,) = statuses(sched)
+    expected = b"answer for " + task_id.encode()
+    assert bytes(hub.viewTask(task_id)["resultsCallback"]) == expected  # read back from the uploaded archive
+    assert bytes(recorder.results(task_id)) == expected
+
+
+def test_replaying_the_logs_creates_nothing_twice(live_scheduler, pool_deal, hub):
+    pool_deal(volume=3, trust=4)
+    sched, _client = live_scheduler()
+    before = statuses(sched)
+    assert len(before) == 3
+    with sched.store.tx() as s:  # as if the cursor had been lost: scan everything again
+        s.execute(CURSORS.update().values(next_block=0))
+    sched.tick()
+    assert statuses(sched) == before
+    with sched.store.read() as s:
+        assert [r.kind for r in s.scalars(select(TxRecord))] == ["initialize"]

@@ -166,3 +166,19 @@ def test_replicate_cas_and_history(store):
     with store.read() as s:
         rows = s.scalars(select(ReplicateHistory.to_status).order_by(ReplicateHistory.id)).all()
     assert rows == [wf.CREATED, wf.STARTED]
+
+
+def test_concurrent_writers_cannot_both_win(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    task_id = add_task(store, FakeChain(), status="RECEIVED")
+
+    def attempt(_):
+        with store.tx() as s:
+            return store.set_task_status(s, task_id, wf.RECEIVED, wf.INITIALIZING)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(attempt, range(16)))
+    assert results.count(True) == 1
+    with store.read() as s:
+        assert len(s.scalars(select(TaskHistory).where(TaskHistory.to_status == wf.INITIALIZING)).all()) == 1
