@@ -75,3 +75,35 @@ def sign_enclave(enclave_key, res_hash, res_seal) -> bytes:
 
 def sign_boost_enclave(enclave_key, worker, task, result_digest) -> bytes:
     return eth_sign(enclave_key, boost_enclave_hash(worker, task, result_digest))
+
+
+def boost_task_id(deal: bytes | str, index: int) -> bytes:
+    """Task id of a Boost task: same formula as classic, but ``index`` is relative to the deal (0 .. botSize-1)."""
+    return task_id(deal, index)
+
+
+def boost_result_digest(
+    results: bytes, results_callback: bytes = b"", callback: bytes | str = ZERO_ADDRESS
+) -> bytes:
+    """The digest a Boost enclave signs: keccak256 of the callback data when the deal has a callback, else of results."""
+    has_callback = _addr(callback) != bytes(20)
+    return keccak(bytes(results_callback) if has_callback else bytes(results))
+
+
+def sign_boost_push(
+    scheduler_key, enclave_key, worker, task, results, results_callback=b"", callback=ZERO_ADDRESS
+):
+    """(authorizationSign, enclaveChallenge, enclaveSign) for ``pushResultBoost``.
+
+    Without ``enclave_key`` the enclave is the zero address and its signature empty; with one, the authorization
+    covers the enclave address and the enclave signs the result digest (PROTOCOL §4.11).
+    """
+    if enclave_key is None:
+        return sign_authorization(scheduler_key, worker, task), ZERO_ADDRESS, b""
+    enclave = Account.from_key(enclave_key).address
+    digest = boost_result_digest(results, results_callback, callback)
+    return (
+        sign_authorization(scheduler_key, worker, task, enclave),
+        enclave,
+        sign_boost_enclave(enclave_key, worker, task, digest),
+    )
