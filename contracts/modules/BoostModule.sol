@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
+import {HubBase} from "../core/HubBase.sol";
+import {HubStorage} from "../core/HubStorage.sol";
+import {MatchBase} from "../core/MatchBase.sol";
+import {LibSignatures} from "../libraries/LibSignatures.sol";
+import {PocoConstants} from "../libraries/PocoConstants.sol";
+import {IexecTypes} from "../../interfaces/IexecTypes.sol";
+import {IMarket} from "../../interfaces/IMarket.sol";
+import {IWorkerpool} from "../../interfaces/IRegistry.sol";
+import {IPoco} from "../../interfaces/IPoco.sol";
+import {IPocoBoost} from "../../interfaces/IPocoBoost.sol";
+import {IOracleConsumer} from "../../interfaces/IOracleConsumer.sol";
+
+/// @title BoostModule
+/// @notice PoCo Boost (PROTOCOL §4.11): a deal is matched once, then each task is settled by one transaction, either
+///         `pushResultBoost` (worker, before the deadline) or `claimBoost` (anyone, from the deadline).
+/// @dev Storage per deal is `HubStorage.DealBoost`. Slots whose content can be derived are not written: the dataset
+///      slot of a dataset-less deal (all zero) and the sponsor slot when the requester pays (0 means "the
+///      requester"; `viewDealBoost` returns the requester then). Per task only `tasks[taskId].status` is written, so
+///      `viewTask` shows COMPLETED or FAILED.
+contract BoostModule is MatchBase, IPocoBoost {
+    uint8 private constant STATUS_UNSET = uint8(IexecTypes.TaskStatusEnum.UNSET);
+    uint8 private constant STATUS_COMPLETED = uint8(IexecTypes.TaskStatusEnum.COMPLETED);
+    uint8 private constant STATUS_FAILED = uint8(IexecTypes.TaskStatusEnum.FAILED);
+    /// Boost accepts one result per task: trust 0 or 1 only
+    uint256 private constant BOOST_MAX_TRUST = 1;
+
+    constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry)
+        HubBase(token, appRegistry, datasetRegistry, workerpoolRegistry)
+    {}
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Matching
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IPocoBoost
+    function matchOrdersBoost(
+        IexecTypes.AppOrder calldata apporder,
+        IexecTypes.DatasetOrder calldata datasetorder,
+        IexecTypes.WorkerpoolOrder calldata workerpoolorder,
+        IexecTypes.RequestOrder calldata requestorder
+    ) external returns (bytes32) {
+        return _matchOrdersBoost(apporder, datasetorder, workerpoolorder, requestorder, requestorder.requester);
+    }
+
+    /// @inheritdoc IPocoBoost
+    function sponsorMatchOrdersBoost(
+        IexecTypes.AppOrder calldata apporder,
+        IexecTypes.DatasetOrder calldata datasetorder,
+        IexecTypes.WorkerpoolOrder calldata workerpoolorder,
+        IexecTypes.RequestOrder calldata requestorder
+    ) external returns (bytes32 dealId) {
+        dealId = _matchOrdersBoost(apporder, datasetorder, workerpoolorder, requestorder, msg.sender);
+        emit DealSponsoredBoost(dealId, msg.sender);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Settlement
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IPocoBoost
+    function pushResultBoost(
+        bytes32 dealId,
+        uint256 index,
+        bytes calldata results,
+        bytes calldata resultsCallback,
+        bytes calldata authorizationSign,
+        address enclaveChallenge,
+        bytes calldata enclaveSign
+    ) external {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        HubStorage.DealBoost storage deal = $.dealsBoost[dealId];
+        bytes32 taskId = _taskId(dealId, index);
+        HubStorage.Task storage task = $.tasks[taskId];
+        _requireUnsetTask(dealId, index, deal.botSize, taskId, task.status);
+        uint256 deadline = deal.deadline;
+        if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline);
+        if (enclaveChallenge == address(0) && uint24(deal.shortTag) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
+
+        address scheduler = deal.workerpoolOwner;
+        {
+            // The TEE broker vouches for enclave executions when one is set; otherwise the deal's scheduler does.
+            address broker = enclaveChallenge == address(0) ? address(0) : $.teebroker;
+            address authorizer = broker == address(0) ? scheduler : broker;
+            bytes32 authorization = keccak256(abi.encodePacked(msg.sender, taskId, enclaveChallenge));
+            if (!_isEthSignedBy(authorizer, authorization, authorizationSign)) {
+                revert BoostInvalidAuthorization(taskId, msg.sender, authorizer);
+            }
+        }
+        address callback = deal.callback;
+        if (callback != address(0) && resultsCallback.length == 0) revert BoostCallbackRequiresData(taskId, callback);
+        if (enclaveChallenge != address(0)) {
+            // The enclave signs the digest of what the requester consumes: the callback data when there is a callback.
+            bytes32 resultDigest = callback == address(0) ? keccak256(results) : keccak256(resultsCallback);
+            bytes32 message = keccak256(abi.encodePacked(msg.sender, taskId, resultDigest));
+            if (!_isEthSignedBy(enclaveChallenge, message, enclaveSign)) {
+                revert BoostInvalidEnclaveSignature(taskId, enclaveChallenge);
+            }
+        }
+
+        // Status first: the callback below is an external call and must find the task settled.
+        task.status = STATUS_COMPLETED;
+        _payTask(deal, taskId, scheduler);
+        emit ResultPushedBoost(dealId, index, results);
+
+        if (callback != address(0)) _callback($.callbackgas, callback, taskId, resultsCallback);
+    }
+
+    /// @inheritdoc IPocoBoost
+    function claimBoost(bytes32 dealId, uint256 index) external {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        HubStorage.DealBoost storage deal = $.dealsBoost[dealId];
+        bytes32 taskId = _taskId(dealId, index);
+        HubStorage.Task storage task = $.tasks[taskId];
+        _requireUnsetTask(dealId, index, deal.botSize, taskId, task.status);
+        uint256 deadline = deal.deadline;
+        if (block.timestamp < deadline) revert BoostDeadlineNotReached(taskId, deadline);
+
+        task.status = STATUS_FAILED;
+        uint256 workerpoolPrice = deal.workerpoolPrice;
+        _unlock(_sponsorOf(deal), uint256(deal.appPrice) + deal.datasetPrice + workerpoolPrice);
+        // The scheduler's stake is not refunded to the requester (who could farm it with a failing app): kitty.
+        uint256 stake = _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
+        _seize(deal.workerpoolOwner, stake, taskId);
+        _rewardKitty(stake, taskId);
+        emit IPoco.TaskClaimed(taskId);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Internal
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /// @dev The classic checks of §3.7 (MatchBase, same errors as matchOrders, including trust <= workerpool trust,
+    ///      PROTOCOL §12.5), the Boost limits, then the compact record, consumption, locks and events.
+    function _matchOrdersBoost(
+        IexecTypes.AppOrder calldata apporder,
+        IexecTypes.DatasetOrder calldata datasetorder,
+        IexecTypes.WorkerpoolOrder calldata workerpoolorder,
+        IexecTypes.RequestOrder calldata requestorder,
+        address sponsor
+    ) private returns (bytes32 dealId) {
+        if (requestorder.trust > BOOST_MAX_TRUST) revert BoostTrustTooHigh(requestorder.trust, BOOST_MAX_TRUST);
+        Match memory m = _checkOrders(apporder, datasetorder, workerpoolorder, requestorder);
+        uint256 volume = m.volume;
+        if (m.botFirst > type(uint16).max || volume > type(uint16).max) {
+            revert BoostBagOfTasksTooLarge(m.botFirst, volume);
+        }
+        dealId = _dealId(m.requestHash, m.botFirst);
+        _recordDeal(dealId, apporder.appprice, datasetorder.datasetprice, workerpoolorder, requestorder, m, sponsor);
+        _consume(m);
+        uint256 workerpoolPrice = workerpoolorder.workerpoolprice;
+        uint256 taskPrice = apporder.appprice + workerpoolPrice;
+        if (m.datasetOwner != address(0)) taskPrice += datasetorder.datasetprice;
+        // Percentage per task first, then times volume (rounding per task, as the classic market).
+        _lockDeal(sponsor, taskPrice * volume, m.workerpoolOwner, _schedulerStake(workerpoolPrice, volume));
+        emit SchedulerNoticeBoost(
+            workerpoolorder.workerpool,
+            dealId,
+            apporder.app,
+            datasetorder.dataset,
+            requestorder.category,
+            m.tag,
+            requestorder.params,
+            requestorder.beneficiary
+        );
+        emit IMarket.OrdersMatched(dealId, m.appHash, m.datasetHash, m.workerpoolHash, m.requestHash, volume);
+    }
+
+    /// @dev Writes the DealBoost, grouping the fields of each slot; the dataset slot only with a dataset and the
+    ///      sponsor slot only when someone else than the requester pays.
+    function _recordDeal(
+        bytes32 dealId,
+        uint256 appPrice,
+        uint256 datasetPrice,
+        IexecTypes.WorkerpoolOrder calldata workerpoolorder,
+        IexecTypes.RequestOrder calldata requestorder,
+        Match memory m,
+        address sponsor
+    ) private {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        HubStorage.DealBoost storage deal = $.dealsBoost[dealId];
+        uint256 workerpoolPrice = workerpoolorder.workerpoolprice;
+        (, uint256 schedulerRewardRatio) = IWorkerpool(workerpoolorder.workerpool).policy();
+        address requester = requestorder.requester;
+        deal.appOwner = m.appOwner;
+        deal.appPrice = _toPrice(appPrice);
+        if (m.datasetOwner != address(0)) {
+            deal.datasetOwner = m.datasetOwner;
+            deal.datasetPrice = _toPrice(datasetPrice);
+        }
+        deal.workerpoolOwner = m.workerpoolOwner;
+        deal.workerpoolPrice = _toPrice(workerpoolPrice);
+        deal.requester = requester;
+        // <= workerpoolPrice, so it fits 96 bits; the ratio is <= 100 by the workerpool's own rule
+        deal.workerReward = uint96(_pct(workerpoolPrice, 100 - schedulerRewardRatio));
+        // The category exists (checked); its reference time is < 2^32, so the deadline fits 40 bits for millennia.
+        uint256 deadline = block.timestamp
+            + $.categories[requestorder.category].workClockTimeRef * PocoConstants.CONTRIBUTION_DEADLINE_RATIO;
+        deal.callback = requestorder.callback;
+        deal.deadline = uint40(deadline);
+        deal.botFirst = uint16(m.botFirst);
+        deal.botSize = uint16(m.volume);
+        deal.shortTag = bytes3(uint24(uint256(m.tag))); // the low 3 bytes: the TEE framework bits
+        if (sponsor != requester) deal.sponsor = sponsor;
+    }
+
+    /// @dev True if `signature` is `identity`'s signature of ethmsg(`hash`) (ECDSA 65/64 bytes, or ERC-1271).
+    function _isEthSignedBy(address identity, bytes32 hash, bytes calldata signature) private view returns (bool) {
+        return LibSignatures.isValidSignature(identity, MessageHashUtils.toEthSignedMessageHash(hash), signature);
+    }
+
+    /// @dev Pays a completed task (same event order as PoCo v5.5): seize the sponsor's task price; reward the worker,
+    ///      the app owner and the dataset owner; unlock the scheduler's stake; take a kitty slice; reward the
+    ///      scheduler with the rest of the workerpool price plus that slice. Σ seized == Σ rewarded.
+    function _payTask(HubStorage.DealBoost storage deal, bytes32 taskId, address scheduler) private {
+        uint256 appPrice = deal.appPrice;
+        uint256 datasetPrice = deal.datasetPrice;
+        uint256 workerpoolPrice = deal.workerpoolPrice;
+        uint256 workerReward = deal.workerReward;
+        _seize(_sponsorOf(deal), appPrice + datasetPrice + workerpoolPrice, taskId);
+        _reward(msg.sender, workerReward, taskId);
+        if (appPrice > 0) _reward(deal.appOwner, appPrice, taskId);
+        if (datasetPrice > 0) _reward(deal.datasetOwner, datasetPrice, taskId);
+        _unlock(scheduler, _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO));
+        uint256 kitty = HubStorage.layout().frozens[PocoConstants.KITTY_ADDRESS];
+        if (kitty > 0) {
+            uint256 slice = _pct(kitty, PocoConstants.KITTY_RATIO);
+            if (slice < PocoConstants.KITTY_MIN) slice = PocoConstants.KITTY_MIN;
+            if (slice > kitty) slice = kitty;
+            _seize(PocoConstants.KITTY_ADDRESS, slice, taskId);
+            kitty = slice;
+        }
+        // workerReward <= workerpoolPrice by construction (pct with a ratio <= 100)
+        _reward(scheduler, workerpoolPrice - workerReward + kitty, taskId);
+    }
+
+    /// @dev Runs the deal's callback with the hub's callback gas. Its outcome is ignored (a requester's failing
+    ///      contract must not block the worker's payment), but the caller must leave enough gas for it to run.
+    function _callback(uint256 callbackGas, address callback, bytes32 taskId, bytes calldata resultsCallback)
+        private
+    {
+        // slither-disable-next-line unchecked-lowlevel,low-level-calls
+        (bool success,) =
+            callback.call{gas: callbackGas}(abi.encodeCall(IOracleConsumer.receiveResult, (taskId, resultsCallback)));
+        success; // ignored on purpose (see above)
+        uint256 required = callbackGas / 63;
+        if (gasleft() <= required) revert BoostNotEnoughGasAfterCallback(taskId, gasleft(), required);
+    }
+
+    function _requireUnsetTask(bytes32 dealId, uint256 index, uint256 botSize, bytes32 taskId, uint8 status)
+        private
+        pure
+    {
+        // An unknown deal has botSize 0, so every index is unknown.
+        if (index >= botSize) revert BoostUnknownTask(dealId, index, botSize);
+        if (status != STATUS_UNSET) revert BoostTaskNotUnset(taskId, status);
+    }
+
+    /// @dev The payer of a Boost deal: its stored sponsor, or the requester when none was stored.
+    function _sponsorOf(HubStorage.DealBoost storage deal) private view returns (address sponsor) {
+        sponsor = deal.sponsor;
+        if (sponsor == address(0)) sponsor = deal.requester;
+    }
+
+    /// @dev taskId = keccak256(dealId ‖ index), index relative to the deal.
+    function _taskId(bytes32 dealId, uint256 index) private pure returns (bytes32 id) {
+        assembly ("memory-safe") {
+            mstore(0x00, dealId)
+            mstore(0x20, index)
+            id := keccak256(0x00, 0x40)
+        }
+    }
+}
