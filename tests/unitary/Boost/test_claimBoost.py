@@ -1,9 +1,8 @@
 """claimBoost: after the deadline an unsettled Boost task fails; sponsor refunded, scheduler stake to the kitty."""
 
 import pytest
-from brownie import chain
-from custom_errors import reverts_with
-from fixtures.boost import APP_PRICE, WORKERPOOL_PRICE
+from brownie import accounts
+from fixtures.boost import APP_PRICE, WORKERPOOL_PRICE, next_block_at, reverts_with
 
 from offchain.protocol import boost
 from offchain.protocol.constants import KITTY_ADDRESS, TASK_COMPLETED, TASK_FAILED, TASK_UNSET
@@ -22,7 +21,7 @@ def _tid(deal_id, index):
 def _to_deadline(hub, deal_id):
     """Mine so that the next transaction lands exactly at the deal's deadline."""
     deadline = hub.viewDealBoost(deal_id)["deadline"]
-    chain.mine(timestamp=deadline - 1)
+    next_block_at(deadline)
     return deadline
 
 
@@ -45,7 +44,7 @@ def test_claim_at_deadline_refunds_and_feeds_kitty(
 def test_claim_events(hub, boost_deal, requester, scheduler):
     deal_id, _, _ = boost_deal()
     _to_deadline(hub, deal_id)
-    tx = hub.claimBoost(deal_id, 0)
+    tx = hub.claimBoost(deal_id, 0, {"from": accounts[-1]})
     task = _tid(deal_id, 0)
     escrow = [(e.name, e.values()) for e in tx.events if e.name in ("Seize", "Reward", "Lock", "Unlock")]
     assert escrow == [
@@ -62,7 +61,7 @@ def test_sponsored_claim_refunds_sponsor(hub, boost_deal, requester, sponsor):
     sponsor_before = hub.balanceOf(sponsor)
     deal_id, _, _ = boost_deal(sponsor=sponsor)
     _to_deadline(hub, deal_id)
-    hub.claimBoost(deal_id, 0)
+    hub.claimBoost(deal_id, 0, {"from": accounts[-1]})
     assert (hub.balanceOf(sponsor), hub.frozenOf(sponsor)) == (sponsor_before, 0)
     assert (hub.balanceOf(requester), hub.frozenOf(requester)) == requester_before
 
@@ -70,24 +69,24 @@ def test_sponsored_claim_refunds_sponsor(hub, boost_deal, requester, sponsor):
 def test_claim_before_deadline_reverts(hub, boost_deal):
     deal_id, _, _ = boost_deal()
     deadline = hub.viewDealBoost(deal_id)["deadline"]
-    chain.mine(timestamp=deadline - 2)  # next block at deadline - 1
+    next_block_at(deadline - 1)
     with reverts_with("BoostDeadlineNotReached", _tid(deal_id, 0), deadline):
-        hub.claimBoost(deal_id, 0)
+        hub.claimBoost(deal_id, 0, {"from": accounts[-1]})
 
 
 def test_claim_unknown_task_reverts(hub, boost_deal):
     deal_id, _, _ = boost_deal(volume=2)
     _to_deadline(hub, deal_id)
     with reverts_with("BoostUnknownTask", deal_id, 2, 2):
-        hub.claimBoost(deal_id, 2)
+        hub.claimBoost(deal_id, 2, {"from": accounts[-1]})
 
 
 def test_claim_twice_reverts(hub, boost_deal):
     deal_id, _, _ = boost_deal()
     _to_deadline(hub, deal_id)
-    hub.claimBoost(deal_id, 0)
+    hub.claimBoost(deal_id, 0, {"from": accounts[-1]})
     with reverts_with("BoostTaskNotUnset", _tid(deal_id, 0), TASK_FAILED):
-        hub.claimBoost(deal_id, 0)
+        hub.claimBoost(deal_id, 0, {"from": accounts[-1]})
 
 
 def test_claim_after_push_reverts(hub, boost_deal, push_boost, workers):
@@ -95,13 +94,13 @@ def test_claim_after_push_reverts(hub, boost_deal, push_boost, workers):
     push_boost(deal_id, 0, workers[0])
     _to_deadline(hub, deal_id)
     with reverts_with("BoostTaskNotUnset", _tid(deal_id, 0), TASK_COMPLETED):
-        hub.claimBoost(deal_id, 0)
+        hub.claimBoost(deal_id, 0, {"from": accounts[-1]})
 
 
 def test_push_after_claim_reverts(hub, boost_deal, push_boost, workers):
     deal_id, _, _ = boost_deal()
     _to_deadline(hub, deal_id)
-    hub.claimBoost(deal_id, 0)
+    hub.claimBoost(deal_id, 0, {"from": accounts[-1]})
     with reverts_with("BoostTaskNotUnset", _tid(deal_id, 0), TASK_FAILED):
         push_boost(deal_id, 0, workers[0])
 
@@ -111,4 +110,4 @@ def test_classic_claim_cannot_touch_boost_task(hub, boost_deal):
     deal_id, _, _ = boost_deal()
     _to_deadline(hub, deal_id)
     with reverts_with("TaskNotClaimable", _tid(deal_id, 0), TASK_UNSET):
-        hub.claim(_tid(deal_id, 0))
+        hub.claim(_tid(deal_id, 0), {"from": accounts[-1]})

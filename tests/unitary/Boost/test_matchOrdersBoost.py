@@ -3,8 +3,7 @@
 import brownie
 import pytest
 from brownie import ZERO_ADDRESS
-from custom_errors import reverts_with
-from fixtures.boost import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE
+from fixtures.boost import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, reverts_with
 
 from offchain.protocol import boost
 from offchain.protocol.constants import CONTRIBUTION_DEADLINE_RATIO, TAG_TDX, TAG_TEE
@@ -96,11 +95,15 @@ def test_match_consumes_every_order(hub, boost_orders, match_boost, domain):
     assert [hub.viewConsumed(h) for h in (app_hash, wp_hash, req_hash)] == [2, 2, 2]
 
 
-def test_second_match_of_a_request_continues_its_range(hub, boost_orders, match_boost, domain, app_owner):
+def test_second_match_of_a_request_continues_its_range(
+    hub, boost_orders, match_boost, domain, app_owner, key_of
+):
     orders = boost_orders(volume=5, apporder={"volume": 2})
     first, _ = match_boost(orders)
     # a second app order for the rest of the request
-    orders = orders._replace(app=orders.app.replace(volume=5, salt=b"\x07" * 32).sign_with(app_owner, domain))
+    orders = orders._replace(
+        app=orders.app.replace(volume=5, salt=b"\x07" * 32).sign_with(key_of(app_owner), domain)
+    )
     second, tx = match_boost(orders)
     assert hub.viewDealBoost(first)["botSize"] == 2
     assert (hub.viewDealBoost(second)["botFirst"], hub.viewDealBoost(second)["botSize"]) == (2, 3)
@@ -159,9 +162,9 @@ def test_category_mismatch_reverts(boost_orders, match_boost):
         match_boost(orders)
 
 
-def test_bad_request_signature_reverts(boost_orders, match_boost, domain, requester, anyone):
+def test_bad_request_signature_reverts(boost_orders, match_boost, domain, requester, anyone, key_of):
     orders = boost_orders()
-    orders.request.sign_with(anyone, domain)
+    orders.request.sign_with(key_of(anyone), domain)
     with reverts_with("InvalidRequestOrderSignature", orders.request.hash(domain), requester):
         match_boost(orders)
 

@@ -2,9 +2,8 @@
 
 import brownie
 import pytest
-from brownie import ZERO_ADDRESS, chain
-from custom_errors import reverts_with
-from fixtures.boost import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE
+from brownie import ZERO_ADDRESS, accounts
+from fixtures.boost import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, next_block_at, reverts_with
 
 from offchain.protocol import boost
 from offchain.protocol.constants import KITTY_ADDRESS, KITTY_MIN, TAG_TEE, TASK_COMPLETED
@@ -96,9 +95,9 @@ def test_sponsored_push_charges_sponsor_not_requester(
 def _fill_kitty(hub, boost_deal, tasks):
     """Claims `tasks` failed Boost tasks to put their scheduler stakes in the kitty."""
     deal_id, tx, _ = boost_deal(volume=tasks)
-    chain.mine(timestamp=hub.viewDealBoost(deal_id)["deadline"])
+    next_block_at(hub.viewDealBoost(deal_id)["deadline"])
     for index in range(tasks):
-        hub.claimBoost(deal_id, index)
+        hub.claimBoost(deal_id, index, {"from": accounts[-1]})
     return hub.frozenOf(KITTY_ADDRESS)
 
 
@@ -196,7 +195,7 @@ def test_push_twice_reverts(boost_deal, push_boost, worker, workers):
 def test_push_at_deadline_reverts(hub, boost_deal, push_boost, worker):
     deal_id, _, _ = boost_deal()
     deadline = hub.viewDealBoost(deal_id)["deadline"]
-    chain.mine(timestamp=deadline - 1)  # the push lands in the next block, at the deadline
+    next_block_at(deadline)
     with reverts_with("BoostDeadlineReached", _tid(deal_id, 0), deadline):
         push_boost(deal_id, 0, worker)
 
@@ -204,7 +203,7 @@ def test_push_at_deadline_reverts(hub, boost_deal, push_boost, worker):
 def test_push_just_before_deadline_succeeds(hub, boost_deal, push_boost, worker):
     deal_id, _, _ = boost_deal()
     deadline = hub.viewDealBoost(deal_id)["deadline"]
-    chain.mine(timestamp=deadline - 2)
+    next_block_at(deadline - 1)
     tx = push_boost(deal_id, 0, worker)
     assert tx.timestamp == deadline - 1
 
@@ -221,18 +220,20 @@ def test_authorization_by_someone_else_reverts(boost_deal, push_boost, worker, a
         push_boost(deal_id, 0, worker, authorizer=anyone)
 
 
-def test_authorization_for_another_worker_reverts(hub, boost_deal, push_boost, worker, workers, scheduler):
+def test_authorization_for_another_worker_reverts(
+    hub, boost_deal, push_boost, worker, workers, scheduler, key_of
+):
     deal_id, _, _ = boost_deal()
-    auth = sign_authorization(scheduler.private_key, workers[1].address, boost_task_id(deal_id, 0))
+    auth = sign_authorization(key_of(scheduler), workers[1].address, boost_task_id(deal_id, 0))
     with reverts_with("BoostInvalidAuthorization", _tid(deal_id, 0), worker, scheduler):
         hub.pushResultBoost(deal_id, 0, b"r", b"", auth, ZERO_ADDRESS, b"", {"from": worker})
 
 
-def test_enclave_signature_over_other_results_reverts(hub, boost_deal, worker, enclave, scheduler):
+def test_enclave_signature_over_other_results_reverts(hub, boost_deal, worker, enclave, scheduler, key_of):
     deal_id, _, _ = boost_deal(tag=TAG_TEE)
     task = boost_task_id(deal_id, 0)
     auth, challenge, sign = sign_boost_push(
-        scheduler.private_key, enclave.private_key, worker.address, task, b"a"
+        key_of(scheduler), enclave.private_key, worker.address, task, b"a"
     )
     with reverts_with("BoostInvalidEnclaveSignature", _tid(deal_id, 0), enclave):
         hub.pushResultBoost(deal_id, 0, b"b", b"", auth, challenge, sign, {"from": worker})
