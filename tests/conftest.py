@@ -11,6 +11,7 @@ pytest_plugins = [
     "fixtures.escrow",
     "fixtures.orders",
     "fixtures.assets",
+    "fixtures.boost",
 ]
 
 RLC = 10**9  # nRLC per RLC

@@ -53,7 +53,9 @@ contract ViewModule is HubBase {
         deal.botFirst = d.botFirst;
         deal.botSize = d.botSize;
         deal.shortTag = d.shortTag;
-        deal.sponsor = d.sponsor;
+        // BoostModule leaves the sponsor slot empty when the requester pays: report the requester then.
+        address sponsor = d.sponsor;
+        deal.sponsor = sponsor == address(0) ? deal.requester : sponsor;
     }
 
     function viewConsumed(bytes32 orderHash) external view returns (uint256) {
