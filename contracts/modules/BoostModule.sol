@@ -77,6 +77,9 @@ contract BoostModule is MatchBase, IPocoBoost {
         HubStorage.Task storage task = $.tasks[taskId];
         _requireUnsetTask(dealId, index, deal.botSize, taskId, task.status);
         uint256 deadline = deal.deadline;
+        // the deadline is excluded from the push window (PROTOCOL §5)
+        // solhint-disable-next-line gas-strict-inequalities
+        // slither-disable-next-line timestamp
         if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline);
         if (enclaveChallenge == address(0) && uint24(deal.shortTag) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
 
@@ -117,6 +120,7 @@ contract BoostModule is MatchBase, IPocoBoost {
         HubStorage.Task storage task = $.tasks[taskId];
         _requireUnsetTask(dealId, index, deal.botSize, taskId, task.status);
         uint256 deadline = deal.deadline;
+        // slither-disable-next-line timestamp
         if (block.timestamp < deadline) revert BoostDeadlineNotReached(taskId, deadline);
 
         task.status = STATUS_FAILED;
@@ -183,7 +187,7 @@ contract BoostModule is MatchBase, IPocoBoost {
         HubStorage.Layout storage $ = HubStorage.layout();
         HubStorage.DealBoost storage deal = $.dealsBoost[dealId];
         uint256 workerpoolPrice = workerpoolorder.workerpoolprice;
-        (, uint256 schedulerRewardRatio) = IWorkerpool(workerpoolorder.workerpool).policy();
+        uint256 schedulerRewardRatio = IWorkerpool(workerpoolorder.workerpool).m_schedulerRewardRatioPolicy();
         address requester = requestorder.requester;
         deal.appOwner = m.appOwner;
         deal.appPrice = _toPrice(appPrice);
@@ -242,11 +246,14 @@ contract BoostModule is MatchBase, IPocoBoost {
     function _callback(uint256 callbackGas, address callback, bytes32 taskId, bytes calldata resultsCallback)
         private
     {
+        bytes memory data = abi.encodeCall(IOracleConsumer.receiveResult, (taskId, resultsCallback));
+        // solhint-disable-next-line avoid-low-level-calls
         // slither-disable-next-line unchecked-lowlevel,low-level-calls
-        (bool success,) =
-            callback.call{gas: callbackGas}(abi.encodeCall(IOracleConsumer.receiveResult, (taskId, resultsCallback)));
+        (bool success,) = callback.call{gas: callbackGas}(data);
+        // slither-disable-next-line redundant-statements
         success; // ignored on purpose (see above)
         uint256 required = callbackGas / 63;
+        // solhint-disable-next-line gas-strict-inequalities
         if (gasleft() <= required) revert BoostNotEnoughGasAfterCallback(taskId, gasleft(), required);
     }
 
@@ -255,6 +262,7 @@ contract BoostModule is MatchBase, IPocoBoost {
         pure
     {
         // An unknown deal has botSize 0, so every index is unknown.
+        // solhint-disable-next-line gas-strict-inequalities
         if (index >= botSize) revert BoostUnknownTask(dealId, index, botSize);
         if (status != STATUS_UNSET) revert BoostTaskNotUnset(taskId, status);
     }
