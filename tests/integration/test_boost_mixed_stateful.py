@@ -150,6 +150,9 @@ class MixedDeals:
         ratio = CONTRIBUTION_DEADLINE_RATIO if deal["boost"] else FINAL_DEADLINE_RATIO
         if now < deal["start"] + ratio * REF:
             return
+        self._claim(deal, index)
+
+    def _claim(self, deal, index):
         if deal["boost"]:
             self.hub.claimBoost(deal["id"], index, {"from": self.requester})
         else:
@@ -158,11 +161,14 @@ class MixedDeals:
         deal["tasks"][index] = DONE
 
     def teardown(self):
-        """Claim everything still open after every deadline: nothing but the kitty may stay frozen."""
-        chain.sleep(FINAL_DEADLINE_RATIO * REF + 1)
-        chain.mine()
-        while self._pending(0) is not None:
-            self.rule_claim(0)
+        """Claim every task still open, each at its own deadline: nothing but the kitty may stay frozen."""
+        for deal in self.deals:
+            ratio = CONTRIBUTION_DEADLINE_RATIO if deal["boost"] else FINAL_DEADLINE_RATIO
+            for index, state in enumerate(deal["tasks"]):
+                if state != PENDING:
+                    continue
+                next_block_at(max(deal["start"] + ratio * REF, chain[-1].timestamp + 1))
+                self._claim(deal, index)
         self.invariant_escrow_matches_model()
         for account in (self.requester, self.sponsor, self.scheduler):
             assert self.hub.frozenOf(account) == 0

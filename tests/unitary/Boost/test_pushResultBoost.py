@@ -261,3 +261,52 @@ def test_not_enough_gas_after_callback_reverts(
     # with plenty of gas the burner gets its callbackgas and the push goes through
     push_boost(deal_id, 0, worker, callback_data=b"x", callback=burner.address, tx={"gas_limit": 1_000_000})
     assert required > 0
+
+
+def test_contract_scheduler_authorizes_through_erc1271(
+    hub,
+    token,
+    boost_orders,
+    match_boost,
+    boost_assets,
+    workerpool_registry,
+    scheduler,
+    worker,
+    TestIdentity,
+    push_boost,
+):
+    """A workerpool owned by a contract (ERC-1271): its controller's key signs the order and the authorization."""
+    identity = scheduler.deploy(TestIdentity, scheduler)
+    workerpool_registry.transferFrom(
+        scheduler, identity, int(boost_assets.workerpool, 16), {"from": scheduler}
+    )
+    token.approve(hub, 10**12, {"from": scheduler})
+    hub.depositFor(10**12, identity, {"from": scheduler})
+    deal_id, _ = match_boost(boost_orders())
+    assert hub.viewDealBoost(deal_id)["workerpoolOwner"] == identity
+    push_boost(deal_id, 0, worker)  # signed with the controller's (scheduler's) key
+    assert hub.frozenOf(identity) == 0
+
+
+def test_contract_scheduler_refusing_authorization_reverts(
+    hub,
+    token,
+    boost_orders,
+    match_boost,
+    boost_assets,
+    workerpool_registry,
+    scheduler,
+    worker,
+    TestIdentity,
+    push_boost,
+):
+    identity = scheduler.deploy(TestIdentity, scheduler)
+    workerpool_registry.transferFrom(
+        scheduler, identity, int(boost_assets.workerpool, 16), {"from": scheduler}
+    )
+    token.approve(hub, 10**12, {"from": scheduler})
+    hub.depositFor(10**12, identity, {"from": scheduler})
+    deal_id, _ = match_boost(boost_orders())
+    identity.setMode(1, {"from": scheduler})  # every ERC-1271 answer now reverts: counts as invalid
+    with reverts_with("BoostInvalidAuthorization", _tid(deal_id, 0), worker, identity):
+        push_boost(deal_id, 0, worker)
