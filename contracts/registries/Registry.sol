@@ -37,9 +37,14 @@ abstract contract Registry is ERC721Enumerable, IRegistry {
     }
 
     /// @inheritdoc IRegistry
-    function isRegistered(address entry) external view returns (bool) {
-        return _ownerOf(uint160(entry)) != address(0)
-            || (address(PREVIOUS) != address(0) && PREVIOUS.isRegistered(entry));
+    function isRegistered(address entry) external view returns (bool registered) {
+        registered = _ownerOf(uint160(entry)) != address(0);
+        if (!registered && address(PREVIOUS) != address(0)) {
+            // like entryOwner: a previous registry that fails to answer counts as "not registered there"
+            try PREVIOUS.isRegistered(entry) returns (bool previouslyRegistered) {
+                registered = previouslyRegistered;
+            } catch {} // solhint-disable-line no-empty-blocks
+        }
     }
 
     /// @inheritdoc IRegistry

@@ -56,7 +56,8 @@ def test_chained_registry_recognises_previous_entries(create_app, app_registry, 
     assert registry.balanceOf(app_owner) == 0  # the NFT stays in the previous registry
 
 
-def test_previous_registry_without_owner_of_gives_zero_owner(token, owner, anyone):
+def test_previous_that_is_no_registry_never_reverts(token, owner, anyone):
     # a "previous" that is no registry at all: entryOwner never reverts
     registry = WorkerpoolRegistry.deploy(token, {"from": owner})
     assert registry.entryOwner(anyone) == ZERO_ADDRESS
+    assert not registry.isRegistered(anyone)
