@@ -246,6 +246,7 @@ def create_app(sched: Scheduler) -> FastAPI:
             raise ApiError(409, f"cannot go from {current} to {status} for task {task_id}")
         fields = validate(task, rep, status, body.details, wallet)
         with store.tx() as s:
+            s.get(Worker, wallet).last_alive = time.time()  # a reporting worker is alive
             ok = store.set_replicate_status(
                 s,
                 task_id,

@@ -424,7 +424,7 @@ class Scheduler:
             return self._completed(t, reps, "completed on chain")
         if cstatus == C.TASK_FAILED:
             return self._failed(t, reps, None, "claimed on chain")
-        if now >= t.final_deadline and t.status != wf.FINALIZING:
+        if now >= t.final_deadline:  # not finalized on chain in time: nothing can complete it any more
             return self._failed(t, reps, wf.FINAL_DEADLINE_REACHED, "final deadline reached")
         self._sync_contributions(t, reps, chain_task)
         handler = {
