@@ -29,9 +29,11 @@ library LibSignatures {
 
     /// @dev The EOA that signed `hash`, or 0 when the signature is malformed or invalid. Accepts v in {0, 1} as
     ///      {27, 28} (as PoCo v5 did); rejects high-s (malleable) signatures through OpenZeppelin's ECDSA.
-    function recover(bytes32 hash, bytes calldata signature) internal pure returns (address signer) {
+    function recover(bytes32 hash, bytes calldata signature) internal pure returns (address) {
         bytes32 r;
         bytes32 s;
+        address signer;
+        ECDSA.RecoverError err;
         if (signature.length == 65) {
             uint8 v;
             assembly ("memory-safe") {
@@ -40,15 +42,17 @@ library LibSignatures {
                 v := byte(0, calldataload(add(signature.offset, 0x40)))
             }
             if (v < 27) v += 27;
-            (signer,,) = ECDSA.tryRecover(hash, v, r, s);
+            (signer, err,) = ECDSA.tryRecover(hash, v, r, s);
         } else if (signature.length == 64) {
             assembly ("memory-safe") {
                 r := calldataload(signature.offset)
                 s := calldataload(add(signature.offset, 0x20)) // vs: s with v's parity in the top bit
             }
-            (signer,,) = ECDSA.tryRecover(hash, r, s);
+            (signer, err,) = ECDSA.tryRecover(hash, r, s);
+        } else {
+            return address(0); // any other length is invalid
         }
-        // any other length: signer stays 0 (invalid)
+        return err == ECDSA.RecoverError.NoError ? signer : address(0);
     }
 
     /// @dev True if `hash` was presigned on chain by `identity`. The stored signer is compared with the owner the

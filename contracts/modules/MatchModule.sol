@@ -45,7 +45,7 @@ contract MatchModule is MatchBase, IMarket {
         IexecTypes.WorkerpoolOrder calldata workerpoolorder,
         IexecTypes.RequestOrder calldata requestorder
     ) external view returns (uint256 volume) {
-        Match memory m;
+        Match memory m; // only the four hashes are used: _volume reads nothing else
         bytes32 separator = _domainSeparator();
         m.appHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(apporder));
         if (datasetorder.dataset != address(0)) {
@@ -136,10 +136,22 @@ contract MatchModule is MatchBase, IMarket {
             deal.datasetOwner = m.datasetOwner;
             deal.datasetPrice = _toPrice(dataset.datasetprice);
         }
+        _storeOptional(deal, request, sponsor, longTag ? m.tag : bytes32(0));
+    }
+
+    /// @dev Slots 7+: only what differs from the defaults the flags and zero values imply.
+    function _storeOptional(
+        HubStorage.Deal storage deal,
+        IexecTypes.RequestOrder calldata request,
+        address sponsor,
+        bytes32 longTag
+    ) private {
+        address requester = request.requester;
+        address beneficiary = request.beneficiary;
         if (beneficiary != requester && beneficiary != address(0)) deal.beneficiary = beneficiary;
         if (request.callback != address(0)) deal.callback = request.callback;
         if (sponsor != requester) deal.sponsor = sponsor;
-        if (longTag) deal.tag = m.tag;
+        if (longTag != bytes32(0)) deal.tag = longTag;
         if (bytes(request.params).length != 0) deal.params = request.params;
     }
 

@@ -2,12 +2,13 @@
 pragma solidity ^0.8.30;
 
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {IERC734} from "../../interfaces/IERC734.sol";
 
 /// @title TestIdentity
 /// @notice Test-only identity contract: an ERC-1271 signer (valid iff `signature` is its controller's ECDSA
 ///         signature of the hash) and an ERC-734 key manager (keys with purposes, e.g. 4 = restriction group member).
 ///         `setMode` makes every answer revert or lie, to test that the hub treats those as "no".
-contract TestIdentity {
+contract TestIdentity is IERC734 {
     enum Mode {
         Honest,
         Revert,
@@ -17,11 +18,12 @@ contract TestIdentity {
     /// Thrown by every answer in Revert mode.
     error RevertedOnPurpose();
 
-    address public controller;
+    address public immutable controller;
     Mode public mode;
     mapping(bytes32 key => mapping(uint256 purpose => bool)) private _keys;
 
     constructor(address controller_) {
+        if (controller_ == address(0)) revert RevertedOnPurpose();
         controller = controller_;
     }
 
@@ -48,8 +50,9 @@ contract TestIdentity {
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
         if (mode == Mode.Revert) revert RevertedOnPurpose();
         if (mode == Mode.Garbage) _returnGarbage();
-        (address signer,,) = ECDSA.tryRecoverCalldata(hash, signature);
-        return signer == controller && signer != address(0) ? this.isValidSignature.selector : bytes4(0xffffffff);
+        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(hash, signature);
+        bool valid = err == ECDSA.RecoverError.NoError && signer == controller;
+        return valid ? this.isValidSignature.selector : bytes4(0xffffffff);
     }
 
     function _returnGarbage() private pure {
