@@ -88,6 +88,12 @@ interface IMarket {
     /// @notice Deal `dealId` is paid by `sponsor` instead of its requester.
     event DealSponsored(bytes32 dealId, address sponsor);
 
+    /// @notice Matches an app, a dataset (or the all-zero "no dataset" order with empty `sign`), a workerpool and a
+    ///         request order into a deal of `volume` = the smallest remaining volume of the orders (PROTOCOL §3.7).
+    ///         Anyone may call it; the requester pays: (app + dataset + workerpool price) x volume is locked from
+    ///         `requestorder.requester`, pct(workerpool price, 30) x volume from the workerpool owner.
+    /// @dev Emits SchedulerNotice then OrdersMatched. Reverts with the custom error of the first broken rule.
+    /// @return the deal id, keccak256(requestHash ‖ consumed[requestHash] before the match)
     function matchOrders(
         IexecTypes.AppOrder calldata apporder,
         IexecTypes.DatasetOrder calldata datasetorder,
@@ -95,6 +101,8 @@ interface IMarket {
         IexecTypes.RequestOrder calldata requestorder
     ) external returns (bytes32);
 
+    /// @notice Same as matchOrders, but the caller pays for the deal instead of the requester (the deal's
+    ///         `sponsor`); also emits DealSponsored.
     function sponsorMatchOrders(
         IexecTypes.AppOrder calldata apporder,
         IexecTypes.DatasetOrder calldata datasetorder,
@@ -102,6 +110,8 @@ interface IMarket {
         IexecTypes.RequestOrder calldata requestorder
     ) external returns (bytes32);
 
+    /// @notice The volume a match of these orders would get now (0 when one of them has nothing left). Runs no
+    ///         other check: a non-zero answer does not mean the orders match.
     function computeDealVolume(
         IexecTypes.AppOrder calldata apporder,
         IexecTypes.DatasetOrder calldata datasetorder,

@@ -72,6 +72,7 @@ abstract contract MatchBase is HubBase {
         uint256 category = request.category;
         if (category != workerpool.category) revert IMarket.CategoryMismatch(category, workerpool.category);
         uint256 categoryCount = HubStorage.layout().categories.length;
+        // solhint-disable-next-line gas-strict-inequalities
         if (category >= categoryCount) revert ICategoryManager.UnknownCategory(category, categoryCount);
         if (request.trust > workerpool.trust) revert IMarket.TrustTooHigh(request.trust, workerpool.trust);
         if (request.appmaxprice < app.appprice) revert IMarket.AppOverpriced(request.appmaxprice, app.appprice);

@@ -18,13 +18,18 @@ contract TestIdentity is IERC734 {
     /// Thrown by every answer in Revert mode.
     error RevertedOnPurpose();
 
-    address public immutable controller;
+    address private immutable CONTROLLER;
     Mode public mode;
     mapping(bytes32 key => mapping(uint256 purpose => bool)) private _keys;
 
     constructor(address controller_) {
         if (controller_ == address(0)) revert RevertedOnPurpose();
-        controller = controller_;
+        CONTROLLER = controller_;
+    }
+
+    /// @notice The key whose ECDSA signatures this identity accepts (ERC-1271).
+    function controller() external view returns (address) {
+        return CONTROLLER;
     }
 
     function setMode(Mode mode_) external {
@@ -51,7 +56,7 @@ contract TestIdentity is IERC734 {
         if (mode == Mode.Revert) revert RevertedOnPurpose();
         if (mode == Mode.Garbage) _returnGarbage();
         (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(hash, signature);
-        bool valid = err == ECDSA.RecoverError.NoError && signer == controller;
+        bool valid = err == ECDSA.RecoverError.NoError && signer == CONTROLLER;
         return valid ? this.isValidSignature.selector : bytes4(0xffffffff);
     }
 
