@@ -7,19 +7,13 @@ import {IERC734} from "../../interfaces/IERC734.sol";
 /// @title TestIdentity
 /// @notice Test-only identity contract: an ERC-1271 signer (valid iff `signature` is its controller's ECDSA
 ///         signature of the hash) and an ERC-734 key manager (keys with purposes, e.g. 4 = restriction group member).
-///         `setMode` makes every answer revert or lie, to test that the hub treats those as "no".
+///         `setReverting(true)` makes every answer revert, to test that the hub treats a revert as "no".
 contract TestIdentity is IERC734 {
-    enum Mode {
-        Honest,
-        Revert,
-        Garbage // answers bytes that are neither the ERC-1271 magic value nor `true`
-    }
-
-    /// Thrown by every answer in Revert mode.
+    /// Thrown by every answer while reverting is on, and by a zero controller.
     error RevertedOnPurpose();
 
     address private immutable CONTROLLER;
-    Mode public mode;
+    bool public reverting;
     mapping(bytes32 key => mapping(uint256 purpose => bool)) private _keys;
 
     constructor(address controller_) {
@@ -32,8 +26,8 @@ contract TestIdentity is IERC734 {
         return CONTROLLER;
     }
 
-    function setMode(Mode mode_) external {
-        mode = mode_;
+    function setReverting(bool reverting_) external {
+        reverting = reverting_;
     }
 
     function addKey(bytes32 key, uint256 purpose) external {
@@ -46,24 +40,13 @@ contract TestIdentity is IERC734 {
 
     /// @notice ERC-734
     function keyHasPurpose(bytes32 key, uint256 purpose) external view returns (bool) {
-        if (mode == Mode.Revert) revert RevertedOnPurpose();
-        if (mode == Mode.Garbage) _returnGarbage();
+        if (reverting) revert RevertedOnPurpose();
         return _keys[key][purpose];
     }
 
-    /// @notice ERC-1271
+    /// @notice ERC-1271: the magic value for the controller's signature; a malformed or foreign one reverts.
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
-        if (mode == Mode.Revert) revert RevertedOnPurpose();
-        if (mode == Mode.Garbage) _returnGarbage();
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(hash, signature);
-        bool valid = err == ECDSA.RecoverError.NoError && signer == CONTROLLER;
-        return valid ? this.isValidSignature.selector : bytes4(0xffffffff);
-    }
-
-    function _returnGarbage() private pure {
-        assembly {
-            mstore(0x00, 0x02)
-            return(0x00, 0x20)
-        }
+        if (reverting) revert RevertedOnPurpose();
+        return ECDSA.recoverCalldata(hash, signature) == CONTROLLER ? this.isValidSignature.selector : bytes4(0);
     }
 }

@@ -4,7 +4,6 @@ import pytest
 from fixtures.orders import reverts_with
 
 GROUPMEMBER = 4
-HONEST, REVERT, GARBAGE = 0, 1, 2
 
 
 def key(account):
@@ -62,15 +61,22 @@ def test_key_with_another_purpose_is_rejected(hub, make_orders, sign_orders, gro
         hub.matchOrders(*orders.as_args(), {"from": requester})
 
 
-@pytest.mark.parametrize("mode", [REVERT, GARBAGE], ids=["revert", "garbage"])
-def test_misbehaving_group_counts_as_no(
-    hub, make_orders, sign_orders, market, group, anyone, requester, mode
-):
+def test_reverting_group_counts_as_no(hub, make_orders, sign_orders, market, group, anyone, requester):
     group.addKey(key(market.app), GROUPMEMBER, {"from": anyone})
-    group.setMode(mode, {"from": anyone})
+    group.setReverting(True, {"from": anyone})
     orders = make_orders(with_dataset=True, sign=False, datasetorder={"apprestrict": group})
     sign_orders(orders)
     with reverts_with("AppRestrictedByDataset", group.address, market.app):
+        hub.matchOrders(*orders.as_args(), {"from": requester})
+
+
+def test_garbage_answering_group_counts_as_no(
+    hub, make_orders, sign_orders, market, GarbageIdentity, anyone, requester
+):
+    garbage = GarbageIdentity.deploy({"from": anyone})
+    orders = make_orders(sign=False, apporder={"requesterrestrict": garbage})
+    sign_orders(orders)
+    with reverts_with("RequesterRestrictedByApp", garbage.address, requester.address):
         hub.matchOrders(*orders.as_args(), {"from": requester})
 
 

@@ -8,8 +8,6 @@ from fixtures.orders import key_of, reverts_with
 
 from offchain.orders import CLOSE, SIGN, Domain, sign_hash
 
-HONEST, REVERT, GARBAGE = 0, 1, 2
-
 
 @pytest.fixture
 def identity(TestIdentity, requester):
@@ -48,11 +46,17 @@ def test_erc1271_contract_requester(hub, make_orders, identity, sponsor):
     assert hub.viewDeal(tx.events["OrdersMatched"]["dealid"])["requester"] == identity
 
 
-@pytest.mark.parametrize("mode", [REVERT, GARBAGE], ids=["revert", "garbage"])
-def test_erc1271_revert_or_garbage_is_invalid(hub, make_orders, domain, identity, requester, sponsor, mode):
-    identity.setMode(mode, {"from": requester})
+def test_erc1271_revert_is_invalid(hub, make_orders, domain, identity, requester, sponsor):
+    identity.setReverting(True, {"from": requester})
     orders = make_orders(requester=identity)
     with reverts_with("InvalidRequestOrderSignature", orders.request.hash(domain), identity.address):
+        hub.sponsorMatchOrders(*orders.as_args(), {"from": sponsor})
+
+
+def test_erc1271_garbage_answer_is_invalid(hub, make_orders, domain, GarbageIdentity, requester, sponsor):
+    garbage = GarbageIdentity.deploy({"from": requester})
+    orders = make_orders(requester=garbage)
+    with reverts_with("InvalidRequestOrderSignature", orders.request.hash(domain), garbage.address):
         hub.sponsorMatchOrders(*orders.as_args(), {"from": sponsor})
 
 
