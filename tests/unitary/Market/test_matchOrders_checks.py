@@ -6,6 +6,7 @@ same rule with the same arguments as the contract's revert.
 
 from types import SimpleNamespace
 
+import brownie
 import pytest
 from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, key_of, reverts_with
 
@@ -224,3 +225,18 @@ def test_failed_match_changes_nothing(hub, make_orders, domain, scheduler, reque
     ]
     assert after == before
     assert all(hub.viewConsumed(h) == 0 for h in orders.hashes(domain))
+
+
+def test_dirty_address_bits_are_rejected(hub, make_orders, requester):
+    # LibOrders hashes the calldata words as they are; the ABI decoder must refuse an address word with dirty high
+    # bits, or the same order could be matched again under a second hash
+    orders = make_orders()
+    data = bytearray(bytes.fromhex(hub.matchOrders.encode_input(*orders.as_args())[2:]))
+    head = 4 + int.from_bytes(data[4:36], "big")  # the app order tuple
+    word = head + 4 * 32  # datasetrestrict
+    assert data[word : word + 32] == b"\x00" * 32
+    data[word] = 0x01  # high byte of the word, outside the 20-byte address
+    with brownie.reverts():
+        requester.transfer(hub, 0, data="0x" + data.hex())
+    data[word] = 0x00  # the same call, clean, goes through
+    assert "OrdersMatched" in requester.transfer(hub, 0, data="0x" + data.hex()).events
