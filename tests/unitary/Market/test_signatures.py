@@ -130,3 +130,7 @@ def test_close_signature_does_not_authorize_sign(hub, make_orders, domain, reque
     operation[1] = SIGN
     with reverts_with("InvalidSenderOrSignature", anyone.address, requester.address):
         hub.manageRequestOrder(operation, {"from": anyone})
+
+
+def test_domain_separator_matches_the_hub(hub, domain):
+    assert domain.separator() == bytes(hub.eip712domain_separator())
