@@ -369,6 +369,7 @@ def create_app(sched: Scheduler) -> FastAPI:
             for state, n in s.execute(select(TxRecord.state, func.count()).group_by(TxRecord.state)):
                 lines.append(f'transactions{{state="{state}"}} {n}')
         lines.append(f"chain_head {sched.head_number}")
+        lines.append(f"process_pid {os.getpid()}")
         return "\n".join(lines) + "\n"
 
     # -- result store ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ tasks; after each restart it must lose no task and never send a transaction the 
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -31,7 +32,15 @@ def _needs_contracts() -> list[str]:
 if _needs_contracts():  # the deployment fixtures (tests/conftest.py `poco`) arrive with the core contracts
     pytest.skip(f"needs the contracts {', '.join(_needs_contracts())}", allow_module_level=True)
 
-PORT = int(os.environ.get("SCHEDULER_TEST_PORT", "13005"))
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Other checkouts may run this test at the same time: a fixed port would make them talk to each other's scheduler.
+PORT = int(os.environ.get("SCHEDULER_TEST_PORT") or _free_port())
 REPO = Path(__file__).resolve().parents[2]
 KILLS = 10  # SIGKILLs per run (the issue asks for at least 10)
 VOLUME = 8
@@ -45,10 +54,12 @@ def start(args, log):
         if proc.poll() is not None:
             raise AssertionError(f"scheduler exited with {proc.returncode}; see {log.name}")
         try:
-            if httpx.get(f"http://127.0.0.1:{PORT}/metrics", timeout=1).status_code == 200:
-                return proc
+            metrics = httpx.get(f"http://127.0.0.1:{PORT}/metrics", timeout=1)
+            if metrics.status_code == 200 and f"process_pid {proc.pid}\n" in metrics.text:
+                return proc  # ready, and it is our process answering (not another test's)
         except httpx.HTTPError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     proc.kill()
     raise AssertionError("scheduler did not start within 30 s")
 
