@@ -14,17 +14,20 @@ import {IERC734} from "../../interfaces/IERC734.sol";
 /// @dev Deliberate difference with PoCo v5: a signature of another length counts as invalid instead of reverting
 ///      "invalid-signature-format", so the market reports which order is unsigned (e.g. InvalidAppOrderSignature).
 library LibSignatures {
-    /// @dev True if `signature` over `hash` comes from `identity`: ERC-1271 when `identity` has code (a revert or
-    ///      a malformed answer counts as invalid), ECDSA otherwise.
+    /// @dev True if `signature` over `hash` comes from `identity`: an ECDSA signature of its key, or else, when
+    ///      `identity` has code, its ERC-1271 answer (a revert or a malformed answer counts as invalid).
+    ///      ECDSA is tried first, as OpenZeppelin's SignatureChecker does: an EOA signer (the common case) then
+    ///      costs no cold code-size lookup (2,600 gas per signer). No contract holds the key of its own address,
+    ///      so a recovered match is always the identity's own key.
     function isValidSignature(address identity, bytes32 hash, bytes calldata signature)
         internal
         view
         returns (bool)
     {
-        if (identity.code.length != 0) {
-            return SignatureChecker.isValidERC1271SignatureNowCalldata(identity, hash, signature);
-        }
-        return identity != address(0) && recover(hash, signature) == identity;
+        if (identity == address(0)) return false;
+        if (recover(hash, signature) == identity) return true;
+        return identity.code.length != 0
+            && SignatureChecker.isValidERC1271SignatureNowCalldata(identity, hash, signature);
     }
 
     /// @dev The EOA that signed `hash`, or 0 when the signature is malformed or invalid. Accepts v in {0, 1} as

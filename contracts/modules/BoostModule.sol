@@ -212,13 +212,8 @@ contract BoostModule is MatchBase, IPocoBoost {
     }
 
     /// @dev True if `signature` is `identity`'s signature of ethmsg(`hash`) (ECDSA 65/64 bytes, or ERC-1271).
-    ///      ECDSA is tried first, as OpenZeppelin's SignatureChecker does: an EOA signer (the usual scheduler or
-    ///      enclave) then costs no cold code-size lookup. A contract cannot own the key of its own address, so a
-    ///      recovered match means an EOA, and contracts still get their ERC-1271 answer.
     function _isEthSignedBy(address identity, bytes32 hash, bytes calldata signature) private view returns (bool) {
-        bytes32 digest = MessageHashUtils.toEthSignedMessageHash(hash);
-        if (identity != address(0) && LibSignatures.recover(digest, signature) == identity) return true;
-        return identity.code.length != 0 && LibSignatures.isValidSignature(identity, digest, signature);
+        return LibSignatures.isValidSignature(identity, MessageHashUtils.toEthSignedMessageHash(hash), signature);
     }
 
     /// @dev Pays a completed task (same event order as PoCo v5.5): seize the sponsor's task price; reward the worker,
