@@ -78,9 +78,8 @@ contract BoostModule is MatchBase, IPocoBoost {
         _requireUnsetTask(dealId, index, deal.botSize, taskId, task.status);
         uint256 deadline = deal.deadline;
         // the deadline is excluded from the push window (PROTOCOL §5)
-        // solhint-disable-next-line gas-strict-inequalities
         // slither-disable-next-line timestamp
-        if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline);
+        if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline); // solhint-disable-line gas-strict-inequalities
         if (enclaveChallenge == address(0) && uint24(deal.shortTag) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
 
         address scheduler = deal.workerpoolOwner;
@@ -247,9 +246,8 @@ contract BoostModule is MatchBase, IPocoBoost {
         private
     {
         bytes memory data = abi.encodeCall(IOracleConsumer.receiveResult, (taskId, resultsCallback));
-        // solhint-disable-next-line avoid-low-level-calls
         // slither-disable-next-line unchecked-lowlevel,low-level-calls
-        (bool success,) = callback.call{gas: callbackGas}(data);
+        (bool success,) = callback.call{gas: callbackGas}(data); // solhint-disable-line avoid-low-level-calls
         // slither-disable-next-line redundant-statements
         success; // ignored on purpose (see above)
         uint256 required = callbackGas / 63;
