@@ -307,6 +307,6 @@ def test_contract_scheduler_refusing_authorization_reverts(
     token.approve(hub, 10**12, {"from": scheduler})
     hub.depositFor(10**12, identity, {"from": scheduler})
     deal_id, _ = match_boost(boost_orders())
-    identity.setMode(1, {"from": scheduler})  # every ERC-1271 answer now reverts: counts as invalid
+    identity.setReverting(True, {"from": scheduler})  # every ERC-1271 answer now reverts: counts as invalid
     with reverts_with("BoostInvalidAuthorization", _tid(deal_id, 0), worker, identity):
         push_boost(deal_id, 0, worker)
