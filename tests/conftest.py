@@ -79,6 +79,13 @@ def roles(requester, sponsor, app_owner, dataset_owner, scheduler, workers, anyo
 # ---- the deployed protocol ------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def role_funds():
+    """RLC (in nRLC) given to every role account by `poco` (fixtures cannot import this conftest by name: another
+    conftest.py under tests/ may own the module name `conftest`)."""
+    return ROLE_FUNDS
+
+
 @pytest.fixture(scope="module")
 def poco(owner, roles):
     """scripts/deploy.deploy(owner) (hub, modules, RLC, registries, categories), then ROLE_FUNDS RLC to each role.
