@@ -73,8 +73,8 @@ abstract contract HubBase {
         unchecked {
             // cannot underflow: checked above; cannot overflow: bounded by totalSupply
             $.balances[account] = balance - value;
-            $.balances[address(this)] += value;
-            $.frozens[account] += value;
+            HubStorage.setHubBalance($, HubStorage.hubBalance($) + value);
+            HubStorage.setFrozen($, account, HubStorage.frozenOf($, account) + value);
         }
         emit IEscrow.Transfer(account, address(this), value);
         emit IEscrow.Lock(account, value);
@@ -83,12 +83,12 @@ abstract contract HubBase {
     /// @dev Unfreezes `value` of `account` and gives it back to its free balance.
     function _unlock(address account, uint256 value) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
-        uint256 frozen = $.frozens[account];
+        uint256 frozen = HubStorage.frozenOf($, account);
         if (frozen < value) revert IEscrow.InsufficientFrozen(account, frozen, value);
         unchecked {
             // cannot underflow: frozen[account] <= balance(hub) by the escrow invariant
-            $.frozens[account] = frozen - value;
-            $.balances[address(this)] -= value;
+            HubStorage.setFrozen($, account, frozen - value);
+            HubStorage.setHubBalance($, HubStorage.hubBalance($) - value);
             $.balances[account] += value;
         }
         emit IEscrow.Transfer(address(this), account, value);
@@ -98,7 +98,7 @@ abstract contract HubBase {
     /// @dev Pays `value` out of the hub's balance (value seized earlier in the same transaction) to `account`.
     function _reward(address account, uint256 value, bytes32 ref) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
-        $.balances[address(this)] -= value;
+        HubStorage.setHubBalance($, HubStorage.hubBalance($) - value);
         unchecked {
             // cannot overflow: bounded by totalSupply
             $.balances[account] += value;
@@ -110,10 +110,10 @@ abstract contract HubBase {
     /// @dev Takes `value` of `account`'s frozen amount; the value stays in the hub until rewarded in the same tx.
     function _seize(address account, uint256 value, bytes32 ref) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
-        uint256 frozen = $.frozens[account];
+        uint256 frozen = HubStorage.frozenOf($, account);
         if (frozen < value) revert IEscrow.InsufficientFrozen(account, frozen, value);
         unchecked {
-            $.frozens[account] = frozen - value;
+            HubStorage.setFrozen($, account, frozen - value);
         }
         emit IEscrow.Seize(account, value, ref);
     }
@@ -121,7 +121,8 @@ abstract contract HubBase {
     /// @dev A failed task's seized scheduler stake goes to the kitty: frozen, never free (Halborn 7.4: no balance
     ///      round trip, the events say Reward then Lock).
     function _rewardKitty(uint256 value, bytes32 ref) internal {
-        HubStorage.layout().frozens[PocoConstants.KITTY_ADDRESS] += value;
+        HubStorage.Layout storage $ = HubStorage.layout();
+        HubStorage.setFrozen($, PocoConstants.KITTY_ADDRESS, HubStorage.frozenOf($, PocoConstants.KITTY_ADDRESS) + value);
         emit IEscrow.Reward(PocoConstants.KITTY_ADDRESS, value, ref);
         emit IEscrow.Lock(PocoConstants.KITTY_ADDRESS, value);
     }

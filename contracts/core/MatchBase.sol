@@ -219,7 +219,7 @@ abstract contract MatchBase is HubBase {
         _freeze($, scheduler, schedulerValue);
         // Cannot overflow: both values came out of balances, bounded by totalSupply.
         unchecked {
-            $.balances[address(this)] += sponsorValue + schedulerValue;
+            HubStorage.setHubBalance($, HubStorage.hubBalance($) + sponsorValue + schedulerValue);
         }
     }
 
@@ -229,7 +229,7 @@ abstract contract MatchBase is HubBase {
         unchecked {
             // checked above; frozen is bounded by totalSupply
             $.balances[account] = balance - value;
-            $.frozens[account] += value;
+            HubStorage.setFrozen($, account, HubStorage.frozenOf($, account) + value);
         }
         emit IEscrow.Transfer(account, address(this), value);
         emit IEscrow.Lock(account, value);

@@ -153,7 +153,7 @@ abstract contract PocoBase is HubBase {
         if (t.appPrice != 0) _reward(t.appOwner, t.appPrice, taskid);
         if (t.datasetPrice != 0) _reward(t.datasetOwner, t.datasetPrice, taskid);
         _unlock(t.scheduler, _pct(t.workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO));
-        uint256 kitty = HubStorage.layout().frozens[PocoConstants.KITTY_ADDRESS];
+        uint256 kitty = HubStorage.frozenOf(HubStorage.layout(), PocoConstants.KITTY_ADDRESS);
         if (kitty != 0) {
             uint256 slice = _pct(kitty, PocoConstants.KITTY_RATIO);
             if (slice < PocoConstants.KITTY_MIN) slice = PocoConstants.KITTY_MIN;

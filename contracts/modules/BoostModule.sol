@@ -228,7 +228,7 @@ contract BoostModule is MatchBase, IPocoBoost {
         if (appPrice > 0) _reward(deal.appOwner, appPrice, taskId);
         if (datasetPrice > 0) _reward(deal.datasetOwner, datasetPrice, taskId);
         _unlock(scheduler, _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO));
-        uint256 kitty = HubStorage.layout().frozens[PocoConstants.KITTY_ADDRESS];
+        uint256 kitty = HubStorage.frozenOf(HubStorage.layout(), PocoConstants.KITTY_ADDRESS);
         if (kitty > 0) {
             uint256 slice = _pct(kitty, PocoConstants.KITTY_RATIO);
             if (slice < PocoConstants.KITTY_MIN) slice = PocoConstants.KITTY_MIN;

@@ -39,11 +39,13 @@ contract EscrowModule is HubBase, IEscrow {
     }
 
     function balanceOf(address account) external view returns (uint256) {
-        return HubStorage.layout().balances[account];
+        HubStorage.Layout storage $ = HubStorage.layout();
+        // the hub's own balance is stored shifted by one (see HubStorage.hubBalance)
+        return account == address(this) ? HubStorage.hubBalance($) : $.balances[account];
     }
 
     function frozenOf(address account) external view returns (uint256) {
-        return HubStorage.layout().frozens[account];
+        return HubStorage.frozenOf(HubStorage.layout(), account);
     }
 
     function allowance(address owner, address spender) external view returns (uint256) {
@@ -53,7 +55,8 @@ contract EscrowModule is HubBase, IEscrow {
     /// @notice PoCo v3 view kept for ABI continuity: stake = free balance, locked = frozen.
     function viewAccount(address account) external view returns (IexecTypes.Account memory) {
         HubStorage.Layout storage $ = HubStorage.layout();
-        return IexecTypes.Account({stake: $.balances[account], locked: $.frozens[account]});
+        uint256 stake = account == address(this) ? HubStorage.hubBalance($) : $.balances[account];
+        return IexecTypes.Account({stake: stake, locked: HubStorage.frozenOf($, account)});
     }
 
     // ---------------------------------------------------------------------------------------------------------------
