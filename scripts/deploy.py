@@ -51,6 +51,8 @@ def module_containers(include_testing: bool = False) -> dict:
             continue
         if source.startswith(config.TESTING_SOURCES) and not include_testing:
             continue
+        if not container._build.get("bytecode"):
+            continue  # abstract: compiled into the hub itself (IexecHub inherits the hot-path modules)
         containers[name] = container
     return containers
 
@@ -61,11 +63,13 @@ def deploy_modules(owner, token, registries, containers, tx_params) -> dict:
     return {name: container.deploy(*args, tx_params) for name, container in sorted(containers.items())}
 
 
-def deploy_hub(owner, modules: dict, tx_params):
-    """The router, with every external function of every module routed to it."""
+def deploy_hub(owner, token, registries, modules: dict, tx_params):
+    """The hub: the hot-path modules (market, PoCo, Boost) compiled in, every other module's external functions
+    routed to that module."""
     names = sorted(modules)
     selectors = [list(modules[name].selectors.keys()) for name in names]
-    return _project().IexecHub.deploy(owner, [modules[name] for name in names], selectors, tx_params)
+    args = [owner, token.address] + [registry.address for registry in registries]
+    return _project().IexecHub.deploy(*args, [modules[name] for name in names], selectors, tx_params)
 
 
 def hub_contract(address):
@@ -113,7 +117,7 @@ def deploy(
     containers = module_containers()
     containers.update(extra_modules or {})
     modules = deploy_modules(owner, token, registries, containers, tx_params)
-    router = deploy_hub(owner, modules, tx_params)
+    router = deploy_hub(owner, token, registries, modules, tx_params)
     hub = hub_contract(router.address)
     if categories:
         create_categories(hub, owner, tx_params)

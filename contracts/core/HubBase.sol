@@ -127,6 +127,15 @@ abstract contract HubBase {
         emit IEscrow.Lock(PocoConstants.KITTY_ADDRESS, value);
     }
 
+    /// @dev taskid = keccak256(dealid ‖ idx): idx is absolute for classic deals, relative (0-based) for Boost.
+    function _taskId(bytes32 dealid, uint256 idx) internal pure returns (bytes32 taskid) {
+        assembly ("memory-safe") {
+            mstore(0x00, dealid)
+            mstore(0x20, idx)
+            taskid := keccak256(0x00, 0x40)
+        }
+    }
+
     /// @dev pct(x, r) of the protocol: per-task percentage, floored.
     function _pct(uint256 value, uint256 ratio) internal pure returns (uint256) {
         return value * ratio / 100;

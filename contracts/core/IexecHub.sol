@@ -2,6 +2,10 @@
 pragma solidity ^0.8.30;
 
 import {HubStorage} from "./HubStorage.sol";
+import {HubBase} from "./HubBase.sol";
+import {PocoModule} from "../modules/PocoModule.sol";
+import {BoostModule} from "../modules/BoostModule.sol";
+import {MatchModule} from "../modules/MatchModule.sol";
 import {PocoConstants} from "../libraries/PocoConstants.sol";
 import {IEscrow} from "../../interfaces/IEscrow.sol";
 import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
@@ -12,7 +16,7 @@ import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
 ///         is fixed at construction: the hub is not upgradeable.
 /// @dev Splitting by module keeps each deployed contract under the EIP-170 size limit while users see one ABI
 ///      (`interfaces/IIexecHub.sol`).
-contract IexecHub {
+contract IexecHub is PocoModule, MatchModule, BoostModule {
     /// Thrown when the constructor's module and selector lists differ in length.
     error ModuleListMismatch(uint256 modules, uint256 selectorLists);
     /// Thrown when two modules claim the same selector.
@@ -22,7 +26,15 @@ contract IexecHub {
 
     /// @param owner_ the protocol owner (creates categories, sets the TEE broker and callback gas, recovers RLC)
     /// @param modules module contracts, each serving the selectors at the same position in `selectors`
-    constructor(address owner_, address[] memory modules, bytes4[][] memory selectors) {
+    constructor(
+        address owner_,
+        address token,
+        address appRegistry,
+        address datasetRegistry,
+        address workerpoolRegistry,
+        address[] memory modules,
+        bytes4[][] memory selectors
+    ) HubBase(token, appRegistry, datasetRegistry, workerpoolRegistry) {
         if (modules.length != selectors.length) revert ModuleListMismatch(modules.length, selectors.length);
         HubStorage.Layout storage $ = HubStorage.layout();
         $.owner = owner_;
@@ -47,13 +59,16 @@ contract IexecHub {
     fallback() external payable {
         address module = HubStorage.layout().modules[msg.sig];
         if (module == address(0)) revert IHubAdmin.UnknownFunction(msg.sig);
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
+        // Memory-safe (works from the free memory pointer), so that the compiler may move stack variables of the
+        // hub's own functions to memory.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := delegatecall(gas(), module, ptr, calldatasize(), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
             switch ok
-            case 0 { revert(0, returndatasize()) }
-            default { return(0, returndatasize()) }
+            case 0 { revert(ptr, returndatasize()) }
+            default { return(ptr, returndatasize()) }
         }
     }
 }

@@ -39,18 +39,6 @@ abstract contract PocoBase is HubBase {
         uint256 schedulerRewardRatio;
     }
 
-    constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry)
-        HubBase(token, appRegistry, datasetRegistry, workerpoolRegistry)
-    {}
-
-    /// @dev taskid = keccak256(dealid ‖ idx), idx absolute.
-    function _taskId(bytes32 dealid, uint256 idx) internal pure returns (bytes32 taskid) {
-        assembly ("memory-safe") {
-            mstore(0x00, dealid)
-            mstore(0x20, idx)
-            taskid := keccak256(0x00, 0x40)
-        }
-    }
 
     /// @dev PROTOCOL §4.2. Writes two fresh slots (status/deadlines/idx and dealid); the consensus total starts at 1
     ///      through `totalMinusOne == 0`, so it needs no write.

@@ -21,16 +21,13 @@ import {IOracleConsumer} from "../../interfaces/IOracleConsumer.sol";
 ///      slot of a dataset-less deal (all zero) and the sponsor slot when the requester pays (0 means "the
 ///      requester"; `viewDealBoost` returns the requester then). Per task only `tasks[taskId].status` is written, so
 ///      `viewTask` shows COMPLETED or FAILED.
-contract BoostModule is MatchBase, IPocoBoost {
+abstract contract BoostModule is MatchBase, IPocoBoost {
     uint8 private constant STATUS_UNSET = uint8(IexecTypes.TaskStatusEnum.UNSET);
     uint8 private constant STATUS_COMPLETED = uint8(IexecTypes.TaskStatusEnum.COMPLETED);
     uint8 private constant STATUS_FAILED = uint8(IexecTypes.TaskStatusEnum.FAILED);
     /// Boost accepts one result per task: trust 0 or 1 only
     uint256 private constant BOOST_MAX_TRUST = 1;
 
-    constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry)
-        HubBase(token, appRegistry, datasetRegistry, workerpoolRegistry)
-    {}
 
     // ---------------------------------------------------------------------------------------------------------------
     // Matching
@@ -271,12 +268,4 @@ contract BoostModule is MatchBase, IPocoBoost {
         if (sponsor == address(0)) sponsor = deal.requester;
     }
 
-    /// @dev taskId = keccak256(dealId ‖ index), index relative to the deal.
-    function _taskId(bytes32 dealId, uint256 index) private pure returns (bytes32 id) {
-        assembly ("memory-safe") {
-            mstore(0x00, dealId)
-            mstore(0x20, index)
-            id := keccak256(0x00, 0x40)
-        }
-    }
 }

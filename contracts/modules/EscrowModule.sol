@@ -190,7 +190,9 @@ contract EscrowModule is HubBase, IEscrow {
         address requester = address(uint160(uint256(bytes32(data[at:at + 32]))));
         if (requester != sender) revert CallerIsNotTheRequester(sender, requester);
 
+        // matchOrders is compiled into the hub itself unless a module was registered for it (a test stub)
         address module = HubStorage.layout().modules[selector];
+        if (module == address(0)) module = address(this);
         // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory reason) = module.delegatecall(data);
         if (!ok) {

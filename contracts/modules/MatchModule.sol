@@ -12,10 +12,7 @@ import {IWorkerpool} from "../../interfaces/IRegistry.sol";
 /// @title MatchModule
 /// @notice Classic market: matches an app, dataset (optional), workerpool and request order into a deal
 ///         (PROTOCOL §3.7-3.9), paid by the requester (`matchOrders`) or by the caller (`sponsorMatchOrders`).
-contract MatchModule is MatchBase, IMarket {
-    constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry)
-        HubBase(token, appRegistry, datasetRegistry, workerpoolRegistry)
-    {}
+abstract contract MatchModule is MatchBase, IMarket {
 
     /// @inheritdoc IMarket
     function matchOrders(

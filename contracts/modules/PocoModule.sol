@@ -15,11 +15,7 @@ import {IEscrow} from "../../interfaces/IEscrow.sol";
 ///      s ------------- contribute ------------ s+7t ........................ s+10t
 ///                        c -- reveal -- c+2t (< s+9t)                          |
 ///      finalize/reopen: while now < s+10t            claim: from now >= s+10t -+
-contract PocoModule is PocoBase, IPoco {
-    constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry)
-        PocoBase(token, appRegistry, datasetRegistry, workerpoolRegistry)
-    {}
-
+abstract contract PocoModule is PocoBase, IPoco {
     // ---------------------------------------------------------------------------------------------------------------
     // Initialize
     // ---------------------------------------------------------------------------------------------------------------
