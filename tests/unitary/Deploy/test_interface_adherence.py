@@ -52,7 +52,7 @@ def test_interface_is_routed(poco, name):
     wanted = _functions(getattr(project.get_loaded_projects()[0].interface, name).abi)
     served = {}
     # the hub serves the hot-path modules itself (compiled in), the other modules through its router
-    for module_name, module in {"IexecHub": poco.router, **poco.modules}.items():
+    for module_name, module in {"IexecHub": poco.hub_router, **poco.modules}.items():
         for signature, spec in _functions(module.abi).items():
             served.setdefault(signature, []).append((module_name, spec))
     missing = sorted(s for s in wanted if s not in served)
