@@ -30,6 +30,11 @@ contract TestIdentity is IERC734 {
         reverting = reverting_;
     }
 
+    /// @notice Same as setReverting, by mode number: 0 honest, anything else reverting (used by the Boost tests).
+    function setMode(uint8 mode) external {
+        reverting = mode != 0;
+    }
+
     function addKey(bytes32 key, uint256 purpose) external {
         _keys[key][purpose] = true;
     }
