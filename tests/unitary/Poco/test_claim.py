@@ -25,7 +25,7 @@ def test_claim_refunds_sponsor_and_contributors(new_task, workers, hub, requeste
     assert hub.frozenOf(KITTY_ADDRESS) == STAKE
     assert hub.balanceOf(KITTY_ADDRESS) == 0
     assert tx.events["TaskClaimed"].values() == ["0x" + task.id.hex()]
-    assert tx.events["Reward"][0].values() == [KITTY_ADDRESS, STAKE, task.id]
+    assert tx.events["Reward"][0].values() == [KITTY_ADDRESS, STAKE, "0x" + task.id.hex()]
     assert tx.events["Lock"][0].values() == [KITTY_ADDRESS, STAKE]
     for w in workers[:3]:
         assert hub.viewScore(w) == 0

@@ -24,7 +24,13 @@ def test_contribute_locks_stake_and_records_contribution(new_task, workers, hub)
     assert escrow(hub, w)[w.address] == (FUNDS - STAKE, STAKE)
     assert tx.events["TaskContribute"].values() == ["0x" + task.id.hex(), w, "0x" + res_hash.hex()]
     assert tx.events["Lock"].values() == [w, STAKE]
-    assert hub.viewContribution(task.id, w) == (CONTRIBUTION_CONTRIBUTED, res_hash, res_seal, ZERO_ADDRESS, 1)
+    assert hub.viewContribution(task.id, w) == (
+        CONTRIBUTION_CONTRIBUTED,
+        "0x" + res_hash.hex(),
+        "0x" + res_seal.hex(),
+        ZERO_ADDRESS,
+        1,
+    )
     view = task.view()
     assert view[0] == TASK_ACTIVE
     assert list(view[10]) == [w]

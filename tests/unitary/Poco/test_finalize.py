@@ -61,14 +61,21 @@ def test_finalize_event_order(new_task, workers, requester, app_owner, dataset_o
     ]
     rewards = tx.events["Reward"]
     assert [r["owner"] for r in rewards] == [app_owner, dataset_owner, workers[0], scheduler]
-    assert tx.events["Seize"][0].values() == [requester, APP_PRICE + DATASET_PRICE + WORKERPOOL_PRICE, task.id]
+    assert tx.events["Seize"][0].values() == [
+        requester,
+        APP_PRICE + DATASET_PRICE + WORKERPOOL_PRICE,
+        "0x" + task.id.hex(),
+    ]
 
 
 def test_finalize_with_dataset_pays_dataset_owner(new_task, workers, hub, dataset_owner, requester):
     task = _revealed(new_task, workers, dataset=True)
     task.finalize(RESULTS)
     assert hub.balanceOf(dataset_owner) == DATASET_PRICE
-    assert escrow(hub, requester)[requester.address] == (FUNDS - APP_PRICE - DATASET_PRICE - WORKERPOOL_PRICE, 0)
+    assert escrow(hub, requester)[requester.address] == (
+        FUNDS - APP_PRICE - DATASET_PRICE - WORKERPOOL_PRICE,
+        0,
+    )
 
 
 def test_finalize_pays_kitty_slice_to_scheduler(new_task, new_deal, workers, hub, scheduler):
@@ -81,8 +88,10 @@ def test_finalize_pays_kitty_slice_to_scheduler(new_task, new_deal, workers, hub
     before = hub.balanceOf(scheduler)
     tx = task.finalize(RESULTS)
     assert hub.frozenOf(KITTY_ADDRESS) == 0
-    assert tx.events["Seize"][1].values() == [KITTY_ADDRESS, STAKE, task.id]
-    assert hub.balanceOf(scheduler) == before + STAKE + STAKE + WORKERPOOL_PRICE - WORKERPOOL_PRICE * 99 // 100
+    assert tx.events["Seize"][1].values() == [KITTY_ADDRESS, STAKE, "0x" + task.id.hex()]
+    assert (
+        hub.balanceOf(scheduler) == before + STAKE + STAKE + WORKERPOOL_PRICE - WORKERPOOL_PRICE * 99 // 100
+    )
 
 
 def test_finalize_by_non_scheduler_reverts(new_task, workers, anyone, scheduler):
