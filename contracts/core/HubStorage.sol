@@ -68,7 +68,8 @@ library HubStorage {
         bytes32 dealid;
         // slot 2
         bytes32 consensusValue;
-        // slot 3: consensus "total" minus one, so that a fresh task needs no write (total = 1 + sum of groups)
+        // slot 3: consensus "total" minus one, so that a fresh task needs no write (total = 1 + sum of groups).
+        // Like `groups`, it is not updated by the vote that reaches consensus (see PocoModule.contribute).
         uint256 totalMinusOne;
         address[] contributors;
         bytes32 resultDigest;

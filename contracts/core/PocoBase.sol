@@ -105,11 +105,10 @@ abstract contract PocoBase is HubBase {
         }
     }
 
-    /// @dev ERC-1271 for contracts; for keys a 65-byte (r, s, v) or 64-byte EIP-2098 (r, vs) ECDSA signature.
+    /// @dev A 65-byte (r, s, v) or 64-byte EIP-2098 (r, vs) ECDSA signature by `signer`, or else an ERC-1271
+    ///      approval when `signer` is a contract. ECDSA is tried first so that the usual EOA signer costs no
+    ///      EXTCODESIZE (a contract address cannot produce an ECDSA signature).
     function _isValidSignature(address signer, bytes32 hash, bytes calldata signature) internal view returns (bool) {
-        if (signer.code.length != 0) {
-            return SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
-        }
         address recovered = address(0);
         ECDSA.RecoverError err = ECDSA.RecoverError.InvalidSignatureLength;
         if (signature.length == 65) {
@@ -117,7 +116,8 @@ abstract contract PocoBase is HubBase {
         } else if (signature.length == 64) {
             (recovered, err,) = ECDSA.tryRecover(hash, bytes32(signature[0:32]), bytes32(signature[32:64]));
         }
-        return err == ECDSA.RecoverError.NoError && recovered == signer;
+        if (err == ECDSA.RecoverError.NoError && recovered == signer && signer != address(0)) return true;
+        return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
     }
 
     /// @dev Reads the payment terms of a deal. The dataset slot is all zeros for a deal without dataset, so it is
@@ -168,6 +168,7 @@ abstract contract PocoBase is HubBase {
     }
 
     /// @dev The callback data rule (PROTOCOL §4.6): data hashes to the digest, or is empty when there is no callback.
+    ///      The digest is read from storage only when it is needed.
     function _checkCallbackData(bytes32 taskid, address callback, bytes32 digest, bytes calldata resultsCallback)
         internal
         pure

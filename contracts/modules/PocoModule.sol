@@ -82,14 +82,18 @@ abstract contract PocoModule is PocoBase, IPoco {
         mapping(bytes32 => uint256) storage groups = $.groups[taskid];
         uint256 group = groups[resultHash];
         uint256 newGroup = (group == 0 ? 1 : group) * weight;
-        groups[resultHash] = newGroup;
         uint256 totalMinusOne = task.totalMinusOne + newGroup - group;
-        task.totalMinusOne = totalMinusOne;
 
         // Consensus when credibility group/total exceeds 1 - 1/trust (strict); trust >= 1 for every deal.
         uint256 trust = deal.trust;
         if (newGroup * trust > (totalMinusOne + 1) * (trust - 1)) {
+            // The winning vote is not written: no contribution is accepted until a reopen, and a reopen removes
+            // exactly this group from the total, which gives the same stored state whether or not it was written
+            // (total - group before the vote == total + delta - (group + delta)).
             _reachConsensus(task, taskid, resultHash, previous);
+        } else {
+            groups[resultHash] = newGroup;
+            task.totalMinusOne = totalMinusOne;
         }
     }
 
@@ -192,7 +196,9 @@ abstract contract PocoModule is PocoBase, IPoco {
             revert RevealsMissing(taskid, revealed, winners, revealDeadline);
         }
         address callback = deal.callback;
-        _checkCallbackData(taskid, callback, task.resultDigest, resultsCallback);
+        if (callback != address(0) || resultsCallback.length != 0) {
+            _checkCallbackData(taskid, callback, task.resultDigest, resultsCallback);
+        }
 
         task.status = TASK_COMPLETED;
         task.results = results;
