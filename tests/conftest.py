@@ -12,6 +12,7 @@ pytest_plugins = [
     "fixtures.orders",
     "fixtures.assets",
     "fixtures.boost",
+    "fixtures.poco",
 ]
 
 RLC = 10**9  # nRLC per RLC

@@ -8,7 +8,7 @@ def _arg(value):
     if hasattr(value, "address"):
         value = value.address
     if isinstance(value, bytes):
-        return repr(value)  # brownie prints fixed-size bytes as Python bytes (b'...')
+        return repr(bytes(value))  # brownie prints fixed-size bytes as Python bytes (b'...')
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, str) and value.startswith("0x"):

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {HubBase} from "./HubBase.sol";
 import {HubStorage} from "./HubStorage.sol";
 import {PocoConstants} from "../libraries/PocoConstants.sol";
+import {LibSignatures} from "../libraries/LibSignatures.sol";
 import {IPoco} from "../../interfaces/IPoco.sol";
 import {IOracleConsumer} from "../../interfaces/IOracleConsumer.sol";
 
@@ -105,18 +105,11 @@ abstract contract PocoBase is HubBase {
         }
     }
 
-    /// @dev A 65-byte (r, s, v) or 64-byte EIP-2098 (r, vs) ECDSA signature by `signer`, or else an ERC-1271
-    ///      approval when `signer` is a contract. ECDSA is tried first so that the usual EOA signer costs no
-    ///      EXTCODESIZE (a contract address cannot produce an ECDSA signature).
+    /// @dev A 65-byte (r, s, v) or 64-byte EIP-2098 (r, vs) ECDSA signature by `signer` (LibSignatures.recover), or
+    ///      else an ERC-1271 approval when `signer` is a contract. ECDSA is tried first so that the usual EOA signer
+    ///      costs no EXTCODESIZE (a contract address cannot produce an ECDSA signature).
     function _isValidSignature(address signer, bytes32 hash, bytes calldata signature) internal view returns (bool) {
-        address recovered = address(0);
-        ECDSA.RecoverError err = ECDSA.RecoverError.InvalidSignatureLength;
-        if (signature.length == 65) {
-            (recovered, err,) = ECDSA.tryRecoverCalldata(hash, signature);
-        } else if (signature.length == 64) {
-            (recovered, err,) = ECDSA.tryRecover(hash, bytes32(signature[0:32]), bytes32(signature[32:64]));
-        }
-        if (err == ECDSA.RecoverError.NoError && recovered == signer && signer != address(0)) return true;
+        if (signer != address(0) && LibSignatures.recover(hash, signature) == signer) return true;
         return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
     }
 
