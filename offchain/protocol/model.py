@@ -24,7 +24,7 @@ from .constants import (
     TASK_REVEALING,
     TASK_UNSET,
 )
-from .hashing import result_hash, result_seal
+from .hashing import ZERO_ADDRESS, result_hash, result_seal
 from .rewards import distribute_rewards, fast_worker_reward, kitty_slice, scheduler_stake
 
 HUB = "hub"  # the escrow's own account: balance[hub] == sum of frozen amounts
@@ -189,8 +189,9 @@ class TaskModel:
         self.result_digest = digest
 
     def reopen(self, caller: str, now: int) -> None:
-        if caller != self.deal.scheduler:
-            raise Rejected("CallerIsNotTheScheduler", caller, self.deal.scheduler)
+        scheduler = self._scheduler()
+        if caller != scheduler:
+            raise Rejected("CallerIsNotTheScheduler", caller, scheduler)
         if self.status != TASK_REVEALING:
             raise Rejected("TaskNotRevealing", self.task_id, self.status)
         if not deadlines.is_open(self.final_deadline, now):
@@ -215,8 +216,9 @@ class TaskModel:
 
     def finalize(self, caller: str, now: int, ledger: Ledger, scores, results: bytes = b"") -> None:
         """Callback data checks are left to the caller (they only compare bytes)."""
-        if caller != self.deal.scheduler:
-            raise Rejected("CallerIsNotTheScheduler", caller, self.deal.scheduler)
+        scheduler = self._scheduler()
+        if caller != scheduler:
+            raise Rejected("CallerIsNotTheScheduler", caller, scheduler)
         if self.status != TASK_REVEALING:
             raise Rejected("TaskNotRevealing", self.task_id, self.status)
         if not deadlines.is_open(self.final_deadline, now):
@@ -291,6 +293,10 @@ class TaskModel:
             ledger.unlock(worker, self.deal.worker_stake)
 
     # -- helpers ------------------------------------------------------------------------------------------------
+    def _scheduler(self) -> str:
+        """The hub finds the deal through the task: an uninitialized task has none, hence no scheduler."""
+        return self.deal.scheduler if self.status != TASK_UNSET else ZERO_ADDRESS
+
     def _success_work(self, ledger: Ledger) -> None:
         deal = self.deal
         ledger.seize(deal.sponsor, deal.task_price, self.task_id)
