@@ -1,7 +1,7 @@
 """Stateful test of whole deals against the pure-Python reference (offchain.protocol.model).
 
 Three tasks (trust 1, 3 and 5) and five workers; random honest / wrong / silent workers, reveals, reopens,
-finalizes, claims, fast-path calls, intruders and time jumps. Every rule asks the model first: when the model says
+finalizes, claims, fast-path calls, intruders and time jumps (`rule_settle` plays the scheduler's next move). Every rule asks the model first: when the model says
 the call must fail the chain must revert with the same custom error; otherwise both apply it. After every step the
 invariants of PROTOCOL §9 (1-7, 15-23) are checked, and balances, frozen amounts, scores, statuses and accepted
 results must equal the model's.
@@ -56,6 +56,7 @@ class PocoMachine:
     st_worker = strategy("uint8", max_value=4)
     st_digests = strategy("uint8[]", min_length=1, max_length=4, max_value=len(DIGESTS) - 1)
     st_silent = strategy("uint8", max_value=31)
+    st_intruder = strategy("bool")
     st_digest = strategy("uint8", max_value=len(DIGESTS) - 1)
     st_jump = strategy("uint16", min_value=1, max_value=1500)
 
@@ -154,12 +155,6 @@ class PocoMachine:
                 continue
             self._reveal(st_task, worker)
 
-    def rule_reveal_stranger(self, st_task, st_worker):
-        task = self.tasks[st_task]
-        worker = self.workers[st_worker]
-        if worker.address not in task.contributions:
-            self._reveal(st_task, worker)
-
     def _reveal(self, i, worker):
         task = self.tasks[i]
         digest = self.digests.get((i, worker.address), DIGESTS[0])
@@ -175,8 +170,14 @@ class PocoMachine:
             lambda: self.hub.reopen(task.task_id, {"from": self.scheduler}),
         )
 
-    def rule_finalize(self, st_task):
+    def rule_finalize(self, st_task, st_intruder):
         task = self.tasks[st_task]
+        if st_intruder:
+            # invariant 19: only the deal's scheduler may finalize (an uninitialized task has no scheduler)
+            self._tick()
+            with brownie.reverts(error_message("CallerIsNotTheScheduler", self.anyone, task._scheduler())):
+                self.hub.finalize(task.task_id, b"", b"", {"from": self.anyone})
+            return
         tx = self._expect(
             lambda now: task.finalize(self.scheduler.address, now, self.ledger, self.scores, b"ok"),
             lambda: self.hub.finalize(task.task_id, b"ok", b"", {"from": self.scheduler}),
@@ -185,12 +186,28 @@ class PocoMachine:
             self._check_conservation(tx, task)
             assert self.hub.viewTask(task.task_id)[11] == "0x" + task.result_digest.hex()
 
-    def rule_intruder_finalize(self, st_task):
-        # invariant 19: only the deal's scheduler may finalize or reopen
+    def rule_play_honest_round(self, st_task):
+        # a whole honest round on one task: agreeing contributions until consensus, every winner reveals, the
+        # scheduler finalizes (each call still checked against the model, so late or settled tasks are refused)
         task = self.tasks[st_task]
-        self._tick()
-        with brownie.reverts(error_message("CallerIsNotTheScheduler", self.anyone, task._scheduler())):
-            self.hub.finalize(task.task_id, b"", b"", {"from": self.anyone})
+        for _ in range(len(self.workers)):
+            if task.status != TASK_ACTIVE:
+                break
+            self._contribute(st_task, DIGESTS[0])
+        for worker in [w for w in self.workers if w.address in task.contributions]:
+            self._reveal(st_task, worker)
+        self.rule_finalize(st_task, False)
+
+    def rule_settle(self, st_task):
+        # what a scheduler would do next, as the model sees it: finalize, reopen, or claim once it is too late
+        task = self.tasks[st_task]
+        now = self.now + 1
+        if task.status == TASK_REVEALING and task.can_finalize(now):
+            self.rule_finalize(st_task, False)
+        elif task.status == TASK_REVEALING and task.reveal_counter == 0 and task.reveal_deadline <= now:
+            self.rule_reopen(st_task)
+        else:
+            self.rule_claim(st_task)
 
     def rule_claim(self, st_task):
         task = self.tasks[st_task]
@@ -294,5 +311,5 @@ def test_poco_stateful(state_machine, hub, new_deal, workers, scheduler, request
         requester,
         app_owner,
         anyone,
-        settings={"max_examples": 15, "stateful_step_count": 30},
+        settings={"max_examples": 20, "stateful_step_count": 15},
     )
