@@ -158,6 +158,19 @@ class Bench:
             {"from": worker},
         )
 
+    def contribute_and_finalize(self, worker, taskid):
+        """The trust-1 fast path with a 6-byte result and no callback."""
+        return self.hub.contributeAndFinalize(
+            taskid,
+            web3.keccak(RESULTS),
+            RESULTS,
+            b"",
+            ZERO_ADDRESS,
+            b"",
+            self.authorization(worker, taskid),
+            {"from": worker},
+        )
+
     # -- flows -----------------------------------------------------------------------------------------------------
 
     def classic(self, n_workers: int, with_dataset: bool, results=RESULTS) -> int:
@@ -193,17 +206,7 @@ class Bench:
         dealid, match_tx = self.match(trust=1)
         init_tx = self.hub.initialize(dealid, 0, {"from": self.scheduler})
         taskid = hashing.task_id(dealid, 0)
-        worker = self.workers[0]
-        tx = self.hub.contributeAndFinalize(
-            taskid,
-            web3.keccak(RESULTS),
-            RESULTS,
-            b"",
-            ZERO_ADDRESS,
-            b"",
-            self.authorization(worker, taskid),
-            {"from": worker},
-        )
+        tx = self.contribute_and_finalize(self.workers[0], taskid)
         if self.record:
             self.steps["contributeAndFinalize"] = tx.gas_used
         return match_tx.gas_used + init_tx.gas_used + tx.gas_used
@@ -254,16 +257,7 @@ class Bench:
         worker = self.workers[0]
         for idx in range(volume):
             taskid = hashing.task_id(dealid, idx)
-            total += self.hub.contributeAndFinalize(
-                taskid,
-                web3.keccak(RESULTS),
-                RESULTS,
-                b"",
-                ZERO_ADDRESS,
-                b"",
-                self.authorization(worker, taskid),
-                {"from": worker},
-            ).gas_used
+            total += self.contribute_and_finalize(worker, taskid).gas_used
         return total / volume
 
     def bag_boost(self, volume=10) -> float:
