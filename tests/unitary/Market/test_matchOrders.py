@@ -159,9 +159,3 @@ def test_free_deal_locks_zero(hub, make_deal, requester, scheduler):
     deal = make_deal(app_price=0, workerpool_price=0)
     assert [e["amount"] for e in deal.tx.events["Lock"]] == [0, 0]
     assert hub.frozenOf(requester) == 0 and hub.frozenOf(scheduler) == 0
-
-
-def test_match_gas(make_deal):
-    # budget: <= 60 % of the original's 691,576 (no dataset) / 813,466 (with dataset), see BENCHMARKS.md
-    assert make_deal(params="x" * 26).tx.gas_used <= 0.6 * 691_576
-    assert make_deal(with_dataset=True, params="x" * 26).tx.gas_used <= 0.6 * 813_466
