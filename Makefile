@@ -69,7 +69,7 @@ fmt:
 	ruff check --fix $(PY_DIRS)
 
 bench: setup
-	@if [ -f scripts/benchmark.py ]; then brownie run scripts/benchmark.py; \
+	@if [ -f scripts/benchmark.py ]; then python tools/brownie_run.py scripts/benchmark.py; \
 	else echo "bench: scripts/benchmark.py does not exist yet; nothing to run"; fi
 
 lock:

@@ -156,7 +156,8 @@ class Devnet:
             return self.hub
         before = time.time()
         proc = subprocess.run(
-            [_bin("brownie"), "run", "scripts/deploy.py"],
+            # not `brownie run`: it cannot import a script when a parent folder's name has a dot
+            [_bin("python"), str(REPO / "tools" / "brownie_run.py"), "scripts/deploy.py"],
             cwd=REPO,
             env={**os.environ, "BROWNIE_PORT": str(self.rpc_port)},
             capture_output=True,
