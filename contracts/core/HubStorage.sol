@@ -88,21 +88,30 @@ library HubStorage {
         bytes32 resultSeal;
     }
 
-    /// @notice A Boost deal, the compact record of PoCo v5.5 (ABI of `viewDealBoost`).
+    /// @notice A Boost deal (`viewDealBoost` shows it as PoCo v5.5's DealBoost). Three slots for a deal without
+    ///         dataset, callback or sponsor: the worker reward is derived from the workerpool price and the
+    ///         scheduler ratio snapshot (so the workerpool price lives in 88 bits), the optional fields are written
+    ///         only when present.
     struct DealBoost {
+        // slot 0
         address appOwner;
         uint96 appPrice;
-        address datasetOwner;
-        uint96 datasetPrice;
+        // slot 1
         address workerpoolOwner;
-        uint96 workerpoolPrice;
+        uint88 workerpoolPrice;
+        uint8 schedulerRewardRatio; // snapshot at match time; workerReward = pct(price, 100 - ratio)
+        // slot 2
         address requester;
-        uint96 workerReward;
-        address callback;
         uint40 deadline;
         uint16 botFirst;
         uint16 botSize;
         bytes3 shortTag;
+        // slot 3, only with a dataset
+        address datasetOwner;
+        uint96 datasetPrice;
+        // slot 4, only with a callback
+        address callback;
+        // slot 5, only when someone else than the requester pays (0 means the requester)
         address sponsor;
     }
 
@@ -169,6 +178,11 @@ library HubStorage {
         unchecked {
             $.balances[address(this)] = value + 1; // value <= totalSupply
         }
+    }
+
+    /// @dev What the worker of a Boost task earns: the workerpool price minus the scheduler's ratio.
+    function boostWorkerReward(DealBoost storage deal) internal view returns (uint256) {
+        return uint256(deal.workerpoolPrice) * (100 - deal.schedulerRewardRatio) / 100;
     }
 
     function layout() internal pure returns (Layout storage $) {

@@ -17,9 +17,10 @@ import {IOracleConsumer} from "../../interfaces/IOracleConsumer.sol";
 /// @title BoostModule
 /// @notice PoCo Boost (PROTOCOL §4.11): a deal is matched once, then each task is settled by one transaction, either
 ///         `pushResultBoost` (worker, before the deadline) or `claimBoost` (anyone, from the deadline).
-/// @dev Storage per deal is `HubStorage.DealBoost`. Slots whose content can be derived are not written: the dataset
-///      slot of a dataset-less deal (all zero) and the sponsor slot when the requester pays (0 means "the
-///      requester"; `viewDealBoost` returns the requester then). Per task only `tasks[taskId].status` is written, so
+/// @dev Storage per deal is `HubStorage.DealBoost`: three slots, plus the dataset slot with a dataset, the callback
+///      slot with a callback and the sponsor slot when someone else than the requester pays (0 means "the
+///      requester"; `viewDealBoost` returns the requester then). The worker reward is derived from the workerpool
+///      price and the scheduler ratio snapshot. Per task only `tasks[taskId].status` is written, so
 ///      `viewTask` shows COMPLETED or FAILED.
 abstract contract BoostModule is MatchBase, IPocoBoost {
     uint8 private constant STATUS_UNSET = uint8(IexecTypes.TaskStatusEnum.UNSET);
@@ -185,25 +186,28 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         uint256 workerpoolPrice = workerpoolorder.workerpoolprice;
         uint256 schedulerRewardRatio = IWorkerpool(workerpoolorder.workerpool).m_schedulerRewardRatioPolicy();
         address requester = requestorder.requester;
+        // The workerpool price shares its slot with the scheduler ratio: 88 bits, still far above any RLC amount.
+        if (workerpoolPrice > type(uint88).max) revert IMarket.PriceTooLarge(workerpoolPrice);
         deal.appOwner = m.appOwner;
         deal.appPrice = _toPrice(appPrice);
-        if (m.datasetOwner != address(0)) {
-            deal.datasetOwner = m.datasetOwner;
-            deal.datasetPrice = _toPrice(datasetPrice);
-        }
         deal.workerpoolOwner = m.workerpoolOwner;
-        deal.workerpoolPrice = _toPrice(workerpoolPrice);
-        deal.requester = requester;
-        // <= workerpoolPrice, so it fits 96 bits; the ratio is <= 100 by the workerpool's own rule
-        deal.workerReward = uint96(_pct(workerpoolPrice, 100 - schedulerRewardRatio));
+        deal.workerpoolPrice = uint88(workerpoolPrice);
+        // the ratio is <= 100 by the workerpool's own rule
+        deal.schedulerRewardRatio = uint8(schedulerRewardRatio);
         // The category exists (checked); its reference time is < 2^32, so the deadline fits 40 bits for millennia.
         uint256 deadline = block.timestamp
             + $.categories[requestorder.category].workClockTimeRef * PocoConstants.CONTRIBUTION_DEADLINE_RATIO;
-        deal.callback = requestorder.callback;
+        deal.requester = requester;
         deal.deadline = uint40(deadline);
         deal.botFirst = uint16(m.botFirst);
         deal.botSize = uint16(m.volume);
         deal.shortTag = bytes3(uint24(uint256(m.tag))); // the low 3 bytes: the TEE framework bits
+        if (m.datasetOwner != address(0)) {
+            deal.datasetOwner = m.datasetOwner;
+            deal.datasetPrice = _toPrice(datasetPrice);
+        }
+        address callback = requestorder.callback;
+        if (callback != address(0)) deal.callback = callback;
         if (sponsor != requester) deal.sponsor = sponsor;
     }
 
@@ -219,7 +223,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         uint256 appPrice = deal.appPrice;
         uint256 datasetPrice = deal.datasetPrice;
         uint256 workerpoolPrice = deal.workerpoolPrice;
-        uint256 workerReward = deal.workerReward;
+        uint256 workerReward = HubStorage.boostWorkerReward(deal);
         _seize(_sponsorOf(deal), appPrice + datasetPrice + workerpoolPrice, taskId);
         _reward(msg.sender, workerReward, taskId);
         if (appPrice > 0) _reward(deal.appOwner, appPrice, taskId);

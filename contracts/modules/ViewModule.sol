@@ -47,7 +47,7 @@ contract ViewModule is HubBase {
         deal.workerpoolOwner = d.workerpoolOwner;
         deal.workerpoolPrice = d.workerpoolPrice;
         deal.requester = d.requester;
-        deal.workerReward = d.workerReward;
+        deal.workerReward = uint96(HubStorage.boostWorkerReward(d));
         deal.callback = d.callback;
         deal.deadline = d.deadline;
         deal.botFirst = d.botFirst;

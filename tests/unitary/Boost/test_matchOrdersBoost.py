@@ -193,6 +193,13 @@ def test_price_above_uint96_reverts(boost_orders, match_boost):
         match_boost(orders)
 
 
+def test_workerpool_price_above_uint88_reverts(boost_orders, match_boost):
+    # a Boost deal keeps the workerpool price next to the scheduler ratio: 88 bits
+    orders = boost_orders(volume=1, workerpool_price=2**88, requestorder={"workerpoolmaxprice": 2**88})
+    with reverts_with("PriceTooLarge", 2**88):
+        match_boost(orders)
+
+
 def test_sponsor_without_funds_reverts(hub, boost_orders, match_boost, anyone):
     orders = boost_orders()
     with reverts_with("InsufficientBalance", anyone, 0, APP_PRICE + WORKERPOOL_PRICE):
