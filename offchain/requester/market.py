@@ -18,11 +18,10 @@ from offchain import orders as od
 from offchain.chain import abi as abis
 from offchain.chain.client import ChainClient
 from offchain.chain.tx import TxSender
+from offchain.devnet_keys import dev_private_key
 from offchain.protocol import constants as C
 from offchain.protocol import hashing
 
-# anvil's (and brownie's) default development mnemonic: account i is m/44'/60'/0'/0/i.
-DEV_MNEMONIC = "test test test test test test test test test test test junk"
 TASK_STATUS_NAMES = {
     C.TASK_UNSET: "UNSET",
     C.TASK_ACTIVE: "ACTIVE",
@@ -33,10 +32,8 @@ TASK_STATUS_NAMES = {
 
 
 def dev_key(index: int) -> str:
-    """Private key of development account `index` (the accounts anvil funds with ETH)."""
-    Account.enable_unaudited_hdwallet_features()
-    acct = Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-    return "0x" + bytes(acct.key).hex()
+    """Private key of development account `index` (the accounts anvil funds with ETH), as 0x-hex."""
+    return "0x" + dev_private_key(index).hex()
 
 
 class Market:

@@ -5,7 +5,6 @@ from contextlib import contextmanager
 
 import pytest
 from brownie import LogEmitter, web3
-from eth_account import Account
 from sqlalchemy import MetaData, create_engine, select
 from sqlalchemy.orm import Session
 from web3 import HTTPProvider, Web3
@@ -14,13 +13,11 @@ from offchain.chain import abi as abis
 from offchain.chain.errors import TxReverted, decode_revert
 from offchain.chain.events import LogFollower, cursor_table, topic_of_address
 from offchain.chain.tx import TxSender
-
-ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
+from offchain.devnet_keys import dev_private_key
 
 
 def anvil_key(index: int) -> str:
-    Account.enable_unaudited_hdwallet_features()
-    return Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}").key.hex()
+    return dev_private_key(index).hex()
 
 
 @pytest.fixture(scope="module")

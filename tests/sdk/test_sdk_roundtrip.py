@@ -11,19 +11,19 @@ from pathlib import Path
 from brownie import accounts, web3
 from eth_account import Account
 
+from offchain.devnet_keys import dev_private_key
+
 SCRIPT = Path(__file__).with_name("sdk_roundtrip.mjs")
 # anvil derives its accounts from this public test mnemonic (m/44'/60'/0'/0/i): the keys are no secret.
-ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 TIMEOUT = 300  # seconds; the script takes about 15 s
 
 
 def private_key(account) -> str:
     """The private key anvil derived for `account` (one of brownie's unlocked accounts)."""
-    Account.enable_unaudited_hdwallet_features()
     index = list(accounts).index(account)
-    derived = Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
-    assert derived.address == account.address, "anvil was not started from its default mnemonic"
-    return "0x" + bytes(derived.key).hex()
+    key = dev_private_key(index)
+    assert Account.from_key(key).address == account.address, "anvil was not started from its default mnemonic"
+    return "0x" + key.hex()
 
 
 def test_sdk_roundtrip(poco, owner, requester, app_owner, scheduler, workers):
