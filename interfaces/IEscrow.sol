@@ -32,6 +32,9 @@ interface IEscrow {
     /// Thrown when SRLC would be credited to the hub itself: the hub's balance only backs frozen amounts
     /// (PROTOCOL §9 invariant 2), so free value sent there would be stuck and break that equality.
     error RecipientIsTheHub();
+    /// Thrown when a deposit would take the SRLC supply above its cap (2^127 - 1, far above all RLC ever minted):
+    /// the cap lets an account's free and frozen amounts share one storage word.
+    error SupplyCapExceeded(uint256 supply, uint256 cap);
     /// Thrown when paired arrays differ in length.
     error ArrayLengthMismatch(uint256 a, uint256 b);
     /// Thrown when the RLC token refuses a transfer.

@@ -100,15 +100,18 @@ def deploy(
     extra_modules: dict | None = None,
     categories: bool = True,
     record: bool = True,
+    token: Contract | None = None,
 ) -> Deployment:
     """Deploy everything with `owner` as protocol owner and deployer (it receives the whole RLC supply).
 
     `extra_modules` (name -> container) adds modules to the routing table, e.g. test harnesses, or replaces the
-    production module of the same name (a test stub); `record=False` skips writing deployments/<chainid>.json.
+    production module of the same name (a test stub); `record=False` skips writing deployments/<chainid>.json;
+    `token` puts the hub on an existing ERC-20 instead of a new RLC.
     """
     p = _project()
     tx_params = {"from": owner, "required_confs": confirmations}
-    token = p.RLC.deploy(tx_params)
+    if token is None:
+        token = p.RLC.deploy(tx_params)
     registries = [
         p.AppRegistry.deploy(ZERO_ADDRESS, tx_params),
         p.DatasetRegistry.deploy(ZERO_ADDRESS, tx_params),

@@ -2,13 +2,15 @@
 
 Needs a chain that records steps: start `anvil --port $BROWNIE_PORT --accounts 30 --gas-limit 30000000
 --block-base-fee-per-gas 0 --hardfork prague --steps-tracing` first, then run
-`python tools/brownie_run.py scripts/gas_profile.py` (brownie attaches to it). Each transaction is replayed with anvil's
+`python tools/brownie_run.py scripts/gas_profile.py` (brownie attaches to it); with GAS_PROFILE_STORAGE=1 it
+lists the storage reads and writes of a Boost match and push instead. Each transaction is replayed with anvil's
 `debug_traceTransaction`; the gas of an opcode is the drop in remaining gas until the next step at the same depth
 (so a CALL carries what its callee spent). A development aid for the gas work of `make bench`, not a benchmark.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 from brownie import ZERO_ADDRESS, web3
@@ -52,6 +54,21 @@ def profile(tx) -> tuple[int, Counter]:
     return tx.gas_used - execution, groups
 
 
+def storage_ops(tx) -> list[str]:
+    """Every SLOAD / SSTORE of the top call frame with its slot and cost, in order."""
+    trace = web3.provider.make_request(
+        "debug_traceTransaction", [tx.txid, {"disableStorage": True, "disableMemory": True}]
+    )
+    steps = trace["result"]["structLogs"]
+    ops = []
+    for i, step in enumerate(steps):
+        if step["depth"] == 1 and step["op"] in ("SLOAD", "SSTORE"):
+            slot = step["stack"][-1]
+            cost = step["gas"] - steps[i + 1]["gas"]
+            ops.append(f"{step['op']} {slot[-8:]} {cost}")
+    return ops
+
+
 def show(label: str, tx) -> None:
     intrinsic, groups = profile(tx)
     parts = ", ".join(f"{k} {v:,}" for k, v in sorted(groups.items()))
@@ -60,9 +77,20 @@ def show(label: str, tx) -> None:
 
 def main() -> None:
     bench = Bench()
-    for volume in (1, 10):
-        dealid, match_tx = bench.match(trust=1, boost=True, volume=volume)
-        show(f"matchOrdersBoost volume {volume}", match_tx)
+    if os.environ.get("GAS_PROFILE_STORAGE"):
+        dealid, match_tx = bench.match(trust=1, boost=True, volume=10)
+        print("\n".join(storage_ops(match_tx)))
+        worker = bench.workers[0]
+        tx = bench.hub.pushResultBoost(
+            dealid, 0, RESULTS, b"", bench.authorization(worker, hashing.task_id(dealid, 0)), ZERO_ADDRESS, b"",
+            {"from": worker},
+        )
+        print("push:\n" + "\n".join(storage_ops(tx)))
+        return
+    for volume, with_dataset in ((1, False), (1, True), (10, False)):
+        dealid, match_tx = bench.match(trust=1, boost=True, volume=volume, with_dataset=with_dataset)
+        label = f"volume {volume}{' with dataset' if with_dataset else ''}"
+        show(f"matchOrdersBoost {label}", match_tx)
         worker = bench.workers[0]
         for index in range(min(volume, 3)):
             taskid = hashing.task_id(dealid, index)
@@ -70,4 +98,4 @@ def main() -> None:
                 dealid, index, RESULTS, b"", bench.authorization(worker, taskid), ZERO_ADDRESS, b"",
                 {"from": worker},
             )
-            show(f"pushResultBoost volume {volume} #{index}", tx)
+            show(f"pushResultBoost {label} #{index}", tx)

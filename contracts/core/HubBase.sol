@@ -62,19 +62,26 @@ abstract contract HubBase {
 
     // ---------------------------------------------------------------------------------------------------------------
     // Escrow primitives. Value frozen for an account sits in the hub's own balance (PROTOCOL §1.3), so that
-    // balance(hub) == sum of frozen amounts at all times.
+    // balance(hub) == sum of frozen amounts at all times. Amounts live in account words (HubStorage): a free half
+    // and a frozen half in one slot, the kitty's frozen amount in the hub's word. Arithmetic on a half cannot carry
+    // into the other: every amount is at most the supply, capped at HubStorage.MAX_SUPPLY (< 2^127).
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @dev Moves `value` of `account`'s free balance into the hub and freezes it.
     function _lock(address account, uint256 value) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
-        uint256 balance = $.balances[account];
-        if (balance < value) revert IEscrow.InsufficientBalance(account, balance, value);
+        _freeze($, account, value);
+        _addToHub($, value);
+    }
+
+    /// @dev The account side of a lock: free -> frozen, with the events. The caller adds `value` to the hub.
+    function _freeze(HubStorage.Layout storage $, address account, uint256 value) internal {
+        uint256 word = $.accounts[account];
+        uint256 free = HubStorage.freeIn(word);
+        if (free < value) revert IEscrow.InsufficientBalance(account, free, value);
         unchecked {
-            // cannot underflow: checked above; cannot overflow: bounded by totalSupply
-            $.balances[account] = balance - value;
-            HubStorage.setHubBalance($, HubStorage.hubBalance($) + value);
-            HubStorage.setFrozen($, account, HubStorage.frozenOf($, account) + value);
+            // free >= value: the subtraction stays in the free half; frozen + value <= supply < 2^127
+            $.accounts[account] = (word - value + (value << HubStorage.FROZEN_SHIFT)) | HubStorage.TOUCHED;
         }
         emit IEscrow.Transfer(account, address(this), value);
         emit IEscrow.Lock(account, value);
@@ -83,26 +90,27 @@ abstract contract HubBase {
     /// @dev Unfreezes `value` of `account` and gives it back to its free balance.
     function _unlock(address account, uint256 value) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
-        uint256 frozen = HubStorage.frozenOf($, account);
+        uint256 word = $.accounts[account];
+        uint256 frozen = HubStorage.frozenIn(word);
         if (frozen < value) revert IEscrow.InsufficientFrozen(account, frozen, value);
         unchecked {
+            // frozen >= value: the subtraction stays in the frozen half; free + value <= supply
+            $.accounts[account] = word - (value << HubStorage.FROZEN_SHIFT) + value;
             // cannot underflow: frozen[account] <= balance(hub) by the escrow invariant
-            HubStorage.setFrozen($, account, frozen - value);
-            HubStorage.setHubBalance($, HubStorage.hubBalance($) - value);
-            $.balances[account] += value;
+            $.accounts[address(this)] -= value;
         }
         emit IEscrow.Transfer(address(this), account, value);
         emit IEscrow.Unlock(account, value);
     }
 
-    /// @dev Pays `value` out of the hub's balance (value seized earlier in the same transaction) to `account`.
+    /// @dev Pays `value` out of the hub's balance (value seized earlier in the same tx) to `account`.
     function _reward(address account, uint256 value, bytes32 ref) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
-        HubStorage.setHubBalance($, HubStorage.hubBalance($) - value);
         unchecked {
-            // cannot overflow: bounded by totalSupply
-            $.balances[account] += value;
+            // cannot underflow: `value` was seized in this transaction, so it is part of balance(hub)
+            $.accounts[address(this)] -= value;
         }
+        HubStorage.credit($, account, value);
         emit IEscrow.Transfer(address(this), account, value);
         emit IEscrow.Reward(account, value, ref);
     }
@@ -110,21 +118,48 @@ abstract contract HubBase {
     /// @dev Takes `value` of `account`'s frozen amount; the value stays in the hub until rewarded in the same tx.
     function _seize(address account, uint256 value, bytes32 ref) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
-        uint256 frozen = HubStorage.frozenOf($, account);
+        uint256 word = $.accounts[account];
+        uint256 frozen = HubStorage.frozenIn(word);
         if (frozen < value) revert IEscrow.InsufficientFrozen(account, frozen, value);
         unchecked {
-            HubStorage.setFrozen($, account, frozen - value);
+            $.accounts[account] = word - (value << HubStorage.FROZEN_SHIFT);
         }
         emit IEscrow.Seize(account, value, ref);
     }
 
+    /// @dev Adds `value` to the hub's balance (the free half of its word).
+    function _addToHub(HubStorage.Layout storage $, uint256 value) internal {
+        unchecked {
+            // bounded by the supply
+            $.accounts[address(this)] = ($.accounts[address(this)] + value) | HubStorage.TOUCHED;
+        }
+    }
+
     /// @dev A failed task's seized scheduler stake goes to the kitty: frozen, never free (Halborn 7.4: no balance
-    ///      round trip, the events say Reward then Lock).
+    ///      round trip, the events say Reward then Lock). The value already sits in the hub's balance.
     function _rewardKitty(uint256 value, bytes32 ref) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
-        HubStorage.setFrozen($, PocoConstants.KITTY_ADDRESS, HubStorage.frozenOf($, PocoConstants.KITTY_ADDRESS) + value);
+        unchecked {
+            $.accounts[address(this)] += value << HubStorage.FROZEN_SHIFT; // the kitty's frozen half, <= supply
+        }
         emit IEscrow.Reward(PocoConstants.KITTY_ADDRESS, value, ref);
         emit IEscrow.Lock(PocoConstants.KITTY_ADDRESS, value);
+    }
+
+    /// @dev The kitty's share of a successful task (PROTOCOL §4.6): min(max(10 % of the kitty, KITTY_MIN), kitty),
+    ///      seized from the kitty (Seize event); 0 when the kitty is empty. The caller rewards the scheduler with it.
+    function _seizeKittySlice(bytes32 ref) internal returns (uint256 slice) {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        uint256 hub = $.accounts[address(this)];
+        uint256 kitty = HubStorage.frozenIn(hub);
+        if (kitty == 0) return 0;
+        slice = _pct(kitty, PocoConstants.KITTY_RATIO);
+        if (slice < PocoConstants.KITTY_MIN) slice = PocoConstants.KITTY_MIN;
+        if (slice > kitty) slice = kitty;
+        unchecked {
+            $.accounts[address(this)] = hub - (slice << HubStorage.FROZEN_SHIFT); // slice <= kitty
+        }
+        emit IEscrow.Seize(PocoConstants.KITTY_ADDRESS, slice, ref);
     }
 
     /// @dev taskid = keccak256(dealid ‖ idx): idx is absolute for classic deals, relative (0-based) for Boost.

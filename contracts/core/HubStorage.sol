@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {PocoConstants} from "../libraries/PocoConstants.sol";
+
 /// @title HubStorage
 /// @notice The one storage layout shared by the hub and every module it delegates to.
 /// @dev !!! WARNING !!! Every module runs with `delegatecall` against this layout. Append new fields at the end of
@@ -15,6 +17,11 @@ library HubStorage {
     uint8 internal constant FLAG_BENEFICIARY_IS_REQUESTER = 0x01; // beneficiary == requester, `beneficiary` not written
     uint8 internal constant FLAG_SPONSOR_IS_REQUESTER = 0x02; //     sponsor == requester, `sponsor` not written
     uint8 internal constant FLAG_LONG_TAG = 0x04; //                 tag does not fit 32 bits, kept in `tag`
+
+    // DealBoost.flags bits: the optional slots written at match.
+    uint8 internal constant BOOST_HAS_DATASET = 0x01; //  datasetOwner / datasetPrice
+    uint8 internal constant BOOST_HAS_CALLBACK = 0x02; // callback
+    uint8 internal constant BOOST_HAS_SPONSOR = 0x04; //  sponsor (someone else than the requester pays)
 
     /// @notice A classic deal. Packed so that a deal without dataset, callback, sponsor or exotic tag and whose
     ///         beneficiary is its requester costs six slots plus its params (the original used 22).
@@ -90,16 +97,17 @@ library HubStorage {
 
     /// @notice A Boost deal (`viewDealBoost` shows it as PoCo v5.5's DealBoost). Three slots for a deal without
     ///         dataset, callback or sponsor: the worker reward is derived from the workerpool price and the
-    ///         scheduler ratio snapshot (so the workerpool price lives in 88 bits), the optional fields are written
-    ///         only when present.
+    ///         scheduler ratio snapshot (so the workerpool price lives in 80 bits), the optional fields are written
+    ///         only when present and flagged in `flags`.
     struct DealBoost {
         // slot 0
         address appOwner;
         uint96 appPrice;
         // slot 1
         address workerpoolOwner;
-        uint88 workerpoolPrice;
+        uint80 workerpoolPrice;
         uint8 schedulerRewardRatio; // snapshot at match time; workerReward = pct(price, 100 - ratio)
+        uint8 flags; // BOOST_HAS_*: which optional slots below hold a value, so a push reads only those
         // slot 2
         address requester;
         uint40 deadline;
@@ -127,8 +135,8 @@ library HubStorage {
         /// selector => module the hub delegates it to
         mapping(bytes4 selector => address module) modules;
         // ---- escrow (ERC-20 "Staked RLC") ----
-        mapping(address account => uint256) balances;
-        mapping(address account => uint256) frozens;
+        /// account => its free balance and frozen amount in one word (see `Account words` below)
+        mapping(address account => uint256 word) accounts;
         mapping(address account => mapping(address spender => uint256)) allowances;
         uint256 totalSupply;
         // ---- configuration ----
@@ -148,36 +156,57 @@ library HubStorage {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
-    // Frozen amounts and the hub's own SRLC balance are stored as `value + 1` once an account has been touched, so a
-    // slot that returns to zero value keeps a non-zero word: every later lock then costs a storage update (~2.9k gas)
-    // instead of a fresh write (~22.1k). Raw 0 means "never touched" and reads as 0. Always go through these.
+    // Account words. An account's free balance (bits 0-127) and frozen amount (bits 128-254) share one storage word,
+    // so a lock, an unlock or a stake touches one slot instead of two. Bit 255 marks a touched account: the word
+    // never returns to zero, so a later lock costs a storage update (~2.9k gas) rather than a fresh write (~22.1k).
+    // The hub's own word holds its balance (the sum of all frozen amounts, PROTOCOL §9 invariant 2) and, in its
+    // frozen half, the kitty's frozen amount: the hub word is touched by every payout anyway, so reading the kitty
+    // costs no extra cold slot. Amounts fit because the SRLC supply is capped at MAX_SUPPLY (EscrowModule._mint).
     // -----------------------------------------------------------------------------------------------------------------
 
+    uint256 internal constant MAX_SUPPLY = (1 << 127) - 1;
+    uint256 internal constant FREE_MASK = (1 << 128) - 1;
+    uint256 internal constant TOUCHED = 1 << 255;
+    uint256 internal constant FROZEN_SHIFT = 128;
+
+    function freeIn(uint256 word) internal pure returns (uint256) {
+        return word & FREE_MASK;
+    }
+
+    function frozenIn(uint256 word) internal pure returns (uint256) {
+        return (word & ~TOUCHED) >> FROZEN_SHIFT;
+    }
+
+    function toWord(uint256 free, uint256 frozen) internal pure returns (uint256) {
+        return free | (frozen << FROZEN_SHIFT) | TOUCHED;
+    }
+
+    /// @dev The free balance (the ERC-20 balance) of `account`; for the hub, the sum of all frozen amounts.
+    function balanceOf(Layout storage $, address account) internal view returns (uint256) {
+        return freeIn($.accounts[account]);
+    }
+
+    /// @dev The frozen amount of `account`. The kitty's lives in the hub's word; the hub itself freezes nothing.
     function frozenOf(Layout storage $, address account) internal view returns (uint256) {
-        uint256 raw = $.frozens[account];
+        if (account == PocoConstants.KITTY_ADDRESS) return frozenIn($.accounts[address(this)]);
+        if (account == address(this)) return 0;
+        return frozenIn($.accounts[account]);
+    }
+
+    /// @dev Adds `value` to `account`'s free balance. Cannot overflow: balances sum to at most MAX_SUPPLY.
+    function credit(Layout storage $, address account, uint256 value) internal {
         unchecked {
-            return raw == 0 ? 0 : raw - 1;
+            $.accounts[account] = ($.accounts[account] + value) | TOUCHED;
         }
     }
 
-    function setFrozen(Layout storage $, address account, uint256 value) internal {
-        unchecked {
-            $.frozens[account] = value + 1; // value <= totalSupply
-        }
+    /// @dev The hub's word: its balance in the free half, the kitty's frozen amount in the frozen half.
+    function hubWord(Layout storage $) internal view returns (uint256) {
+        return $.accounts[address(this)];
     }
 
-    /// @dev The hub's own balance (the sum of all frozen amounts), same encoding; other balances are plain.
-    function hubBalance(Layout storage $) internal view returns (uint256) {
-        uint256 raw = $.balances[address(this)];
-        unchecked {
-            return raw == 0 ? 0 : raw - 1;
-        }
-    }
-
-    function setHubBalance(Layout storage $, uint256 value) internal {
-        unchecked {
-            $.balances[address(this)] = value + 1; // value <= totalSupply
-        }
+    function setHubWord(Layout storage $, uint256 hubBalance, uint256 kittyFrozen) internal {
+        $.accounts[address(this)] = toWord(hubBalance, kittyFrozen);
     }
 
     /// @dev What the worker of a Boost task earns: the workerpool price minus the scheduler's ratio.

@@ -10,6 +10,7 @@ import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {IMarket} from "../../interfaces/IMarket.sol";
 import {IEscrow} from "../../interfaces/IEscrow.sol";
 import {IRegistry} from "../../interfaces/IRegistry.sol";
+import {IWorkerpoolRegistry} from "../../interfaces/IWorkerpoolRegistry.sol";
 import {ICategoryManager} from "../../interfaces/ICategoryManager.sol";
 
 /// @title MatchBase
@@ -30,6 +31,8 @@ abstract contract MatchBase is HubBase {
         address appOwner;
         address datasetOwner; // 0 without dataset
         address workerpoolOwner; // the deal's scheduler
+        uint256 workerStakeRatio; // the workerpool's policy now (snapshotted into the deal, §3.8)
+        uint256 schedulerRewardRatio;
         bytes32 tag; // combined demand
         uint256 botFirst; // consumed[requestHash] before this match
         uint256 volume;
@@ -113,7 +116,9 @@ abstract contract MatchBase is HubBase {
             }
         }
         m.workerpoolHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(workerpool));
-        m.workerpoolOwner = IRegistry(WORKERPOOL_REGISTRY).entryOwner(workerpool.workerpool);
+        // owner and policy in one call: the registry keeps the policy (WorkerpoolRegistry)
+        (m.workerpoolOwner, m.workerStakeRatio, m.schedulerRewardRatio) =
+            IWorkerpoolRegistry(WORKERPOOL_REGISTRY).entryOwnerAndPolicy(workerpool.workerpool);
         if (m.workerpoolOwner == address(0)) revert IMarket.WorkerpoolNotRegistered(workerpool.workerpool);
         if (!LibSignatures.isPresignedOrSigned(m.workerpoolOwner, m.workerpoolHash, workerpool.sign)) {
             revert IMarket.InvalidWorkerpoolOrderSignature(m.workerpoolHash, m.workerpoolOwner);
@@ -217,22 +222,10 @@ abstract contract MatchBase is HubBase {
         HubStorage.Layout storage $ = HubStorage.layout();
         _freeze($, sponsor, sponsorValue);
         _freeze($, scheduler, schedulerValue);
-        // Cannot overflow: both values came out of balances, bounded by totalSupply.
+        // Cannot overflow: both values came out of balances, bounded by the supply.
         unchecked {
-            HubStorage.setHubBalance($, HubStorage.hubBalance($) + sponsorValue + schedulerValue);
+            _addToHub($, sponsorValue + schedulerValue);
         }
-    }
-
-    function _freeze(HubStorage.Layout storage $, address account, uint256 value) private {
-        uint256 balance = $.balances[account];
-        if (balance < value) revert IEscrow.InsufficientBalance(account, balance, value);
-        unchecked {
-            // checked above; frozen is bounded by totalSupply
-            $.balances[account] = balance - value;
-            HubStorage.setFrozen($, account, HubStorage.frozenOf($, account) + value);
-        }
-        emit IEscrow.Transfer(account, address(this), value);
-        emit IEscrow.Lock(account, value);
     }
 
     /// @dev Deal prices live in 96 bits.

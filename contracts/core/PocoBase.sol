@@ -134,14 +134,8 @@ abstract contract PocoBase is HubBase {
         if (t.appPrice != 0) _reward(t.appOwner, t.appPrice, taskid);
         if (t.datasetPrice != 0) _reward(t.datasetOwner, t.datasetPrice, taskid);
         _unlock(t.scheduler, _pct(t.workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO));
-        uint256 kitty = HubStorage.frozenOf(HubStorage.layout(), PocoConstants.KITTY_ADDRESS);
-        if (kitty != 0) {
-            uint256 slice = _pct(kitty, PocoConstants.KITTY_RATIO);
-            if (slice < PocoConstants.KITTY_MIN) slice = PocoConstants.KITTY_MIN;
-            if (slice > kitty) slice = kitty;
-            _seize(PocoConstants.KITTY_ADDRESS, slice, taskid);
-            _reward(t.scheduler, slice, taskid);
-        }
+        uint256 slice = _seizeKittySlice(taskid);
+        if (slice != 0) _reward(t.scheduler, slice, taskid);
     }
 
     /// @dev Tells the deal's callback contract, if any, about the result (PROTOCOL §4.9). The call gets at most

@@ -9,7 +9,6 @@ import {LibSignatures} from "../libraries/LibSignatures.sol";
 import {PocoConstants} from "../libraries/PocoConstants.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {IMarket} from "../../interfaces/IMarket.sol";
-import {IWorkerpool} from "../../interfaces/IRegistry.sol";
 import {IPoco} from "../../interfaces/IPoco.sol";
 import {IPocoBoost} from "../../interfaces/IPocoBoost.sol";
 import {IOracleConsumer} from "../../interfaces/IOracleConsumer.sol";
@@ -81,6 +80,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         if (enclaveChallenge == address(0) && uint24(deal.shortTag) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
 
         address scheduler = deal.workerpoolOwner;
+        uint256 flags = deal.flags;
         {
             // The TEE broker vouches for enclave executions when one is set; otherwise the deal's scheduler does.
             address broker = enclaveChallenge == address(0) ? address(0) : $.teebroker;
@@ -90,7 +90,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
                 revert BoostInvalidAuthorization(taskId, msg.sender, authorizer);
             }
         }
-        address callback = deal.callback;
+        address callback = flags & HubStorage.BOOST_HAS_CALLBACK != 0 ? deal.callback : address(0);
         if (callback != address(0) && resultsCallback.length == 0) revert BoostCallbackRequiresData(taskId, callback);
         if (enclaveChallenge != address(0)) {
             // The enclave signs the digest of what the requester consumes: the callback data when there is a callback.
@@ -103,7 +103,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
 
         // Status first: the callback below is an external call and must find the task settled.
         task.status = STATUS_COMPLETED;
-        _payTask(deal, taskId, scheduler);
+        _payTask(deal, flags, taskId, scheduler);
         emit ResultPushedBoost(dealId, index, results);
 
         if (callback != address(0)) _callback($.callbackgas, callback, taskId, resultsCallback);
@@ -122,7 +122,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
 
         task.status = STATUS_FAILED;
         uint256 workerpoolPrice = deal.workerpoolPrice;
-        _unlock(_sponsorOf(deal), uint256(deal.appPrice) + deal.datasetPrice + workerpoolPrice);
+        _unlock(_sponsorOf(deal, deal.flags), uint256(deal.appPrice) + deal.datasetPrice + workerpoolPrice);
         // The scheduler's stake is not refunded to the requester (who could farm it with a failing app): kitty.
         uint256 stake = _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
         _seize(deal.workerpoolOwner, stake, taskId);
@@ -170,8 +170,8 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         emit IMarket.OrdersMatched(dealId, m.appHash, m.datasetHash, m.workerpoolHash, m.requestHash, volume);
     }
 
-    /// @dev Writes the DealBoost, grouping the fields of each slot; the dataset slot only with a dataset and the
-    ///      sponsor slot only when someone else than the requester pays.
+    /// @dev Writes the DealBoost. A deal id is fresh, so every slot starts at zero: each slot is written whole, once
+    ///      (no read of the empty slot first), and the optional slots only when they hold something.
     function _recordDeal(
         bytes32 dealId,
         uint256 appPrice,
@@ -184,29 +184,39 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         HubStorage.Layout storage $ = HubStorage.layout();
         HubStorage.DealBoost storage deal = $.dealsBoost[dealId];
         uint256 workerpoolPrice = workerpoolorder.workerpoolprice;
-        uint256 schedulerRewardRatio = IWorkerpool(workerpoolorder.workerpool).m_schedulerRewardRatioPolicy();
+        // The workerpool price shares its slot with the ratio and the flags: 80 bits, still far above any RLC amount.
+        if (workerpoolPrice > type(uint80).max) revert IMarket.PriceTooLarge(workerpoolPrice);
+        // the ratio is <= 100 by the workerpool's own rule, so it fits its 8 bits
+        uint256 schedulerRewardRatio = m.schedulerRewardRatio;
         address requester = requestorder.requester;
-        // The workerpool price shares its slot with the scheduler ratio: 88 bits, still far above any RLC amount.
-        if (workerpoolPrice > type(uint88).max) revert IMarket.PriceTooLarge(workerpoolPrice);
-        deal.appOwner = m.appOwner;
-        deal.appPrice = _toPrice(appPrice);
-        deal.workerpoolOwner = m.workerpoolOwner;
-        deal.workerpoolPrice = uint88(workerpoolPrice);
-        // the ratio is <= 100 by the workerpool's own rule
-        deal.schedulerRewardRatio = uint8(schedulerRewardRatio);
         // The category exists (checked); its reference time is < 2^32, so the deadline fits 40 bits for millennia.
         uint256 deadline = block.timestamp
             + $.categories[requestorder.category].workClockTimeRef * PocoConstants.CONTRIBUTION_DEADLINE_RATIO;
-        deal.requester = requester;
-        deal.deadline = uint40(deadline);
-        deal.botFirst = uint16(m.botFirst);
-        deal.botSize = uint16(m.volume);
-        deal.shortTag = bytes3(uint24(uint256(m.tag))); // the low 3 bytes: the TEE framework bits
-        if (m.datasetOwner != address(0)) {
-            deal.datasetOwner = m.datasetOwner;
-            deal.datasetPrice = _toPrice(datasetPrice);
-        }
+        uint256 flags = 0;
+        if (m.datasetOwner != address(0)) flags = HubStorage.BOOST_HAS_DATASET;
         address callback = requestorder.callback;
+        if (callback != address(0)) flags |= HubStorage.BOOST_HAS_CALLBACK;
+        if (sponsor != requester) flags |= HubStorage.BOOST_HAS_SPONSOR;
+
+        // Packing follows the declaration order of HubStorage.DealBoost: first field in the low-order bytes; botFirst
+        // and volume fit 16 bits (checked by the caller), the short tag is the tag's low 3 bytes.
+        uint256 slot0 = uint160(m.appOwner) | (uint256(_toPrice(appPrice)) << 160);
+        uint256 slot1 = uint160(m.workerpoolOwner) | (workerpoolPrice << 160) | (schedulerRewardRatio << 240)
+            | (flags << 248);
+        uint256 slot2 = uint160(requester) | (deadline << 160) | (m.botFirst << 200) | (m.volume << 216)
+            | ((uint256(m.tag) & 0xffffff) << 232);
+        assembly ("memory-safe") {
+            let s := deal.slot
+            sstore(s, slot0)
+            sstore(add(s, 1), slot1)
+            sstore(add(s, 2), slot2)
+        }
+        if (flags & HubStorage.BOOST_HAS_DATASET != 0) {
+            uint256 slot3 = uint160(m.datasetOwner) | (uint256(_toPrice(datasetPrice)) << 160);
+            assembly ("memory-safe") {
+                sstore(add(deal.slot, 3), slot3)
+            }
+        }
         if (callback != address(0)) deal.callback = callback;
         if (sponsor != requester) deal.sponsor = sponsor;
     }
@@ -218,27 +228,26 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
 
     /// @dev Pays a completed task (same event order as PoCo v5.5): seize the sponsor's task price; reward the worker,
     ///      the app owner and the dataset owner; unlock the scheduler's stake; take a kitty slice; reward the
-    ///      scheduler with the rest of the workerpool price plus that slice. Σ seized == Σ rewarded.
-    function _payTask(HubStorage.DealBoost storage deal, bytes32 taskId, address scheduler) private {
+    ///      scheduler with the rest of the workerpool price plus that slice. Σ seized == Σ rewarded. Only the
+    ///      optional slots that `flags` names are read.
+    function _payTask(HubStorage.DealBoost storage deal, uint256 flags, bytes32 taskId, address scheduler) private {
         uint256 appPrice = deal.appPrice;
-        uint256 datasetPrice = deal.datasetPrice;
         uint256 workerpoolPrice = deal.workerpoolPrice;
+        uint256 datasetPrice = 0;
+        address datasetOwner = address(0);
+        if (flags & HubStorage.BOOST_HAS_DATASET != 0) {
+            datasetPrice = deal.datasetPrice;
+            datasetOwner = deal.datasetOwner;
+        }
         uint256 workerReward = HubStorage.boostWorkerReward(deal);
-        _seize(_sponsorOf(deal), appPrice + datasetPrice + workerpoolPrice, taskId);
+        _seize(_sponsorOf(deal, flags), appPrice + datasetPrice + workerpoolPrice, taskId);
         _reward(msg.sender, workerReward, taskId);
         if (appPrice > 0) _reward(deal.appOwner, appPrice, taskId);
-        if (datasetPrice > 0) _reward(deal.datasetOwner, datasetPrice, taskId);
+        if (datasetPrice > 0) _reward(datasetOwner, datasetPrice, taskId);
         _unlock(scheduler, _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO));
-        uint256 kitty = HubStorage.frozenOf(HubStorage.layout(), PocoConstants.KITTY_ADDRESS);
-        if (kitty > 0) {
-            uint256 slice = _pct(kitty, PocoConstants.KITTY_RATIO);
-            if (slice < PocoConstants.KITTY_MIN) slice = PocoConstants.KITTY_MIN;
-            if (slice > kitty) slice = kitty;
-            _seize(PocoConstants.KITTY_ADDRESS, slice, taskId);
-            kitty = slice;
-        }
+        uint256 slice = _seizeKittySlice(taskId);
         // workerReward <= workerpoolPrice by construction (pct with a ratio <= 100)
-        _reward(scheduler, workerpoolPrice - workerReward + kitty, taskId);
+        _reward(scheduler, workerpoolPrice - workerReward + slice, taskId);
     }
 
     /// @dev Runs the deal's callback with the hub's callback gas. Its outcome is ignored (a requester's failing
@@ -267,9 +276,8 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
     }
 
     /// @dev The payer of a Boost deal: its stored sponsor, or the requester when none was stored.
-    function _sponsorOf(HubStorage.DealBoost storage deal) private view returns (address sponsor) {
-        sponsor = deal.sponsor;
-        if (sponsor == address(0)) sponsor = deal.requester;
+    function _sponsorOf(HubStorage.DealBoost storage deal, uint256 flags) private view returns (address) {
+        return flags & HubStorage.BOOST_HAS_SPONSOR != 0 ? deal.sponsor : deal.requester;
     }
 
 }

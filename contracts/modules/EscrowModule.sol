@@ -38,10 +38,9 @@ contract EscrowModule is HubBase, IEscrow {
         return HubStorage.layout().totalSupply;
     }
 
+    /// @dev For the hub itself: the sum of all frozen amounts (PROTOCOL §9 invariant 2).
     function balanceOf(address account) external view returns (uint256) {
-        HubStorage.Layout storage $ = HubStorage.layout();
-        // the hub's own balance is stored shifted by one (see HubStorage.hubBalance)
-        return account == address(this) ? HubStorage.hubBalance($) : $.balances[account];
+        return HubStorage.balanceOf(HubStorage.layout(), account);
     }
 
     function frozenOf(address account) external view returns (uint256) {
@@ -55,8 +54,7 @@ contract EscrowModule is HubBase, IEscrow {
     /// @notice PoCo v3 view kept for ABI continuity: stake = free balance, locked = frozen.
     function viewAccount(address account) external view returns (IexecTypes.Account memory) {
         HubStorage.Layout storage $ = HubStorage.layout();
-        uint256 stake = account == address(this) ? HubStorage.hubBalance($) : $.balances[account];
-        return IexecTypes.Account({stake: stake, locked: HubStorage.frozenOf($, account)});
+        return IexecTypes.Account({stake: HubStorage.balanceOf($, account), locked: HubStorage.frozenOf($, account)});
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -207,13 +205,8 @@ contract EscrowModule is HubBase, IEscrow {
         if (to == address(0)) revert ZeroAddress();
         if (to == address(this)) revert RecipientIsTheHub();
         HubStorage.Layout storage $ = HubStorage.layout();
-        uint256 balance = $.balances[from];
-        if (balance < value) revert InsufficientBalance(from, balance, value);
-        unchecked {
-            // cannot underflow: checked above; cannot overflow: bounded by totalSupply
-            $.balances[from] = balance - value;
-            $.balances[to] += value;
-        }
+        _debit($, from, value);
+        HubStorage.credit($, to, value);
         emit Transfer(from, to, value);
     }
 
@@ -227,24 +220,33 @@ contract EscrowModule is HubBase, IEscrow {
         if (to == address(0)) revert ZeroAddress();
         if (to == address(this)) revert RecipientIsTheHub();
         HubStorage.Layout storage $ = HubStorage.layout();
-        $.totalSupply += value;
-        unchecked {
-            // cannot overflow: balances sum to totalSupply, which did not overflow
-            $.balances[to] += value;
-        }
+        uint256 supply = $.totalSupply + value;
+        // the cap keeps every amount inside its half of an account word (HubStorage)
+        if (supply > HubStorage.MAX_SUPPLY) revert SupplyCapExceeded(supply, HubStorage.MAX_SUPPLY);
+        $.totalSupply = supply;
+        HubStorage.credit($, to, value);
         emit Transfer(address(0), to, value);
     }
 
     function _burn(address from, uint256 value) private {
         HubStorage.Layout storage $ = HubStorage.layout();
-        uint256 balance = $.balances[from];
-        if (balance < value) revert InsufficientBalance(from, balance, value);
+        _debit($, from, value);
         unchecked {
-            // cannot underflow: balance >= value and totalSupply >= balance
-            $.balances[from] = balance - value;
+            // cannot underflow: totalSupply >= the balance that just covered value
             $.totalSupply -= value;
         }
         emit Transfer(from, address(0), value);
+    }
+
+    /// @dev Takes `value` from `account`'s free balance (the free half of its word).
+    function _debit(HubStorage.Layout storage $, address account, uint256 value) private {
+        uint256 word = $.accounts[account];
+        uint256 balance = HubStorage.freeIn(word);
+        if (balance < value) revert InsufficientBalance(account, balance, value);
+        unchecked {
+            // balance >= value: the subtraction stays in the free half
+            $.accounts[account] = word - value;
+        }
     }
 
     function _pullToken(address from, uint256 amount) private {

@@ -7,7 +7,6 @@ import {HubStorage} from "../core/HubStorage.sol";
 import {LibOrders} from "../libraries/LibOrders.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {IMarket} from "../../interfaces/IMarket.sol";
-import {IWorkerpool} from "../../interfaces/IRegistry.sol";
 
 /// @title MatchModule
 /// @notice Classic market: matches an app, dataset (optional), workerpool and request order into a deal
@@ -97,7 +96,9 @@ abstract contract MatchModule is MatchBase, IMarket {
         HubStorage.Deal storage deal = HubStorage.layout().deals[dealid];
 
         uint256 workerpoolPrice = _toPrice(workerpool.workerpoolprice);
-        (uint256 workerStake, uint256 schedulerRewardRatio) = _policy(workerpool.workerpool, workerpoolPrice);
+        uint256 workerStake = _pct(workerpoolPrice, m.workerStakeRatio);
+        if (workerStake > type(uint96).max) revert WorkerStakeTooLarge(workerStake);
+        uint256 schedulerRewardRatio = m.schedulerRewardRatio;
         uint256 trust = request.trust == 0 ? 1 : request.trust;
         if (trust > type(uint64).max) revert TrustTooLarge(trust);
         if (m.botFirst + m.volume > type(uint48).max) revert BagOfTasksTooLarge(m.botFirst, m.volume);
@@ -150,18 +151,5 @@ abstract contract MatchModule is MatchBase, IMarket {
         if (sponsor != requester) deal.sponsor = sponsor;
         if (longTag != bytes32(0)) deal.tag = longTag;
         if (bytes(request.params).length != 0) deal.params = request.params;
-    }
-
-    /// @dev The workerpool's policy, read once and snapshotted into the deal (§3.8): the worker stake per
-    ///      contribution and the scheduler's reward ratio; later `changePolicy` calls do not affect this deal.
-    function _policy(address workerpool, uint256 workerpoolPrice)
-        private
-        view
-        returns (uint256 workerStake, uint256 schedulerRewardRatio)
-    {
-        uint256 workerStakeRatio;
-        (workerStakeRatio, schedulerRewardRatio) = IWorkerpool(workerpool).policy();
-        workerStake = _pct(workerpoolPrice, workerStakeRatio);
-        if (workerStake > type(uint96).max) revert WorkerStakeTooLarge(workerStake);
     }
 }

@@ -48,7 +48,7 @@ abstract contract Registry is ERC721Enumerable, IRegistry {
     }
 
     /// @inheritdoc IRegistry
-    function entryOwner(address entry) external view returns (address owner) {
+    function entryOwner(address entry) public view returns (address owner) {
         owner = _ownerOf(uint160(entry));
         if (owner == address(0) && address(PREVIOUS) != address(0)) {
             // a previous registry may be an original PoCo one whose ownerOf reverts for unknown ids

@@ -11,7 +11,7 @@ abstract contract RegistryEntry is IRegistryEntry {
     /// @dev Set in the master's constructor (deployed by the registry); clones run the master's code and so read the
     ///      same value.
     IRegistry private immutable REGISTRY;
-    /// @dev Packed with the first state variable of the entry (the workerpool's policy fits in the same slot).
+    /// @dev Packed with the first state variable of the entry when that one is small enough.
     bool private _initialized;
 
     constructor() {
@@ -33,6 +33,10 @@ abstract contract RegistryEntry is IRegistryEntry {
 
     /// @inheritdoc IRegistryEntry
     function registry() external view returns (address) {
+        return address(REGISTRY);
+    }
+
+    function _registry() internal view returns (address) {
         return address(REGISTRY);
     }
 

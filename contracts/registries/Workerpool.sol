@@ -4,17 +4,14 @@ pragma solidity ^0.8.30;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {RegistryEntry} from "./RegistryEntry.sol";
 import {IWorkerpool} from "../../interfaces/IRegistry.sol";
+import {IWorkerpoolRegistry} from "../../interfaces/IWorkerpoolRegistry.sol";
 
 /// @title Workerpool
-/// @notice A workerpool entry of the WorkerpoolRegistry: its description and its policy (PROTOCOL §1.6).
+/// @notice A workerpool entry of the WorkerpoolRegistry: its description and its policy (PROTOCOL §1.6), the latter
+///         stored by the registry so that a match reads owner and policy with one call.
 contract Workerpool is RegistryEntry, IWorkerpool {
-    uint256 private constant DEFAULT_WORKER_STAKE_RATIO = 30;
-    uint256 private constant DEFAULT_SCHEDULER_REWARD_RATIO = 1;
     uint256 private constant MAX_SCHEDULER_REWARD_RATIO = 100;
 
-    // Both ratios share the slot of RegistryEntry's initialized flag: initialization writes one slot for them.
-    uint8 private _schedulerRewardRatio;
-    uint240 private _workerStakeRatio;
     // PoCo v5 getter names, called by the iExec SDK (SDK_COMPAT.md)
     // solhint-disable var-name-mixedcase
     string public m_workerpoolDescription;
@@ -23,25 +20,24 @@ contract Workerpool is RegistryEntry, IWorkerpool {
     /// @inheritdoc IWorkerpool
     function initialize(string calldata description) external {
         _initializeOnce();
-        _schedulerRewardRatio = uint8(DEFAULT_SCHEDULER_REWARD_RATIO);
-        _workerStakeRatio = uint240(DEFAULT_WORKER_STAKE_RATIO);
         m_workerpoolDescription = description;
     }
 
-    function m_workerStakeRatioPolicy() external view returns (uint256) {
-        return _workerStakeRatio;
+    function m_workerStakeRatioPolicy() external view returns (uint256 workerStakeRatio) {
+        (workerStakeRatio,) = _policyRegistry().policyOf(address(this));
     }
 
-    function m_schedulerRewardRatioPolicy() external view returns (uint256) {
-        return _schedulerRewardRatio;
+    function m_schedulerRewardRatioPolicy() external view returns (uint256 schedulerRewardRatio) {
+        (, schedulerRewardRatio) = _policyRegistry().policyOf(address(this));
     }
 
     /// @inheritdoc IWorkerpool
     function policy() external view returns (uint256 workerStakeRatio, uint256 schedulerRewardRatio) {
-        return (_workerStakeRatio, _schedulerRewardRatio);
+        return _policyRegistry().policyOf(address(this));
     }
 
     /// @inheritdoc IWorkerpool
+    /// @dev The policy is kept by the registry (see WorkerpoolRegistry); the event stays the pool's own.
     function changePolicy(uint256 newWorkerStakeRatioPolicy, uint256 newSchedulerRewardRatioPolicy)
         external
         onlyOwner
@@ -49,10 +45,17 @@ contract Workerpool is RegistryEntry, IWorkerpool {
         if (newSchedulerRewardRatioPolicy > MAX_SCHEDULER_REWARD_RATIO) {
             revert SchedulerRewardRatioTooLarge(newSchedulerRewardRatioPolicy, MAX_SCHEDULER_REWARD_RATIO);
         }
+        // the registry packs the stake ratio in 240 bits
+        uint256 workerStakeRatio = SafeCast.toUint240(newWorkerStakeRatioPolicy);
+        IWorkerpoolRegistry registry_ = _policyRegistry();
+        (uint256 oldWorkerStakeRatio, uint256 oldSchedulerRewardRatio) = registry_.policyOf(address(this));
         emit PolicyUpdate(
-            _workerStakeRatio, newWorkerStakeRatioPolicy, _schedulerRewardRatio, newSchedulerRewardRatioPolicy
+            oldWorkerStakeRatio, newWorkerStakeRatioPolicy, oldSchedulerRewardRatio, newSchedulerRewardRatioPolicy
         );
-        _workerStakeRatio = SafeCast.toUint240(newWorkerStakeRatioPolicy);
-        _schedulerRewardRatio = uint8(newSchedulerRewardRatioPolicy);
+        registry_.setPolicy(workerStakeRatio, newSchedulerRewardRatioPolicy);
+    }
+
+    function _policyRegistry() private view returns (IWorkerpoolRegistry) {
+        return IWorkerpoolRegistry(_registry());
     }
 }

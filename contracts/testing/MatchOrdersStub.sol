@@ -33,7 +33,7 @@ contract MatchOrdersStub is HubBase {
         }
         if (mode == keccak256("revert-reason")) revert StubFailed(requestorder.requester);
         // runs in the hub's context: sees the requester's SRLC balance just minted by the deposit
-        emit StubMatched(msg.sender, requestorder.requester, HubStorage.layout().balances[requestorder.requester]);
+        emit StubMatched(msg.sender, requestorder.requester, HubStorage.balanceOf(HubStorage.layout(), requestorder.requester));
         return keccak256(bytes(requestorder.params));
     }
 }

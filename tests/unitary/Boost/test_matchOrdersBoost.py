@@ -193,10 +193,10 @@ def test_price_above_uint96_reverts(boost_orders, match_boost):
         match_boost(orders)
 
 
-def test_workerpool_price_above_uint88_reverts(boost_orders, match_boost):
-    # a Boost deal keeps the workerpool price next to the scheduler ratio: 88 bits
-    orders = boost_orders(volume=1, workerpool_price=2**88, requestorder={"workerpoolmaxprice": 2**88})
-    with reverts_with("PriceTooLarge", 2**88):
+def test_workerpool_price_above_uint80_reverts(boost_orders, match_boost):
+    # a Boost deal keeps the workerpool price next to the scheduler ratio and the flags: 80 bits
+    orders = boost_orders(volume=1, workerpool_price=2**80, requestorder={"workerpoolmaxprice": 2**80})
+    with reverts_with("PriceTooLarge", 2**80):
         match_boost(orders)
 
 
@@ -212,3 +212,13 @@ def test_failed_match_changes_nothing(hub, boost_orders, match_boost, domain, re
         match_boost(orders)
     assert hub.viewConsumed(orders.request.hash(domain)) == 0
     assert hub.frozenOf(requester) == 0
+
+
+def test_deal_keeps_the_scheduler_ratio_of_match_time(hub, boost_deal, boost_assets, scheduler):
+    # the ratio comes from the registry's answer at match time (WorkerpoolRegistry.entryOwnerAndPolicy)
+    pool = brownie.Contract.from_abi("Workerpool", boost_assets.workerpool, brownie.Workerpool.abi)
+    pool.changePolicy(30, 40, {"from": scheduler})
+    deal_id, _, _ = boost_deal(volume=1)
+    pool.changePolicy(30, 5, {"from": scheduler})
+    assert hub.viewDealBoost(deal_id)["workerReward"] == boost.worker_reward(WORKERPOOL_PRICE, 40)
+    pool.changePolicy(30, 1, {"from": scheduler})

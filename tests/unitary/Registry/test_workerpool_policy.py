@@ -1,5 +1,7 @@
-"""Workerpool.changePolicy: owner only, scheduler ratio at most 100, PolicyUpdate event."""
+"""Workerpool.changePolicy: owner only, scheduler ratio at most 100, PolicyUpdate event; the registry that keeps
+the policies."""
 
+from brownie import ZERO_ADDRESS
 from custom_errors import reverts_with
 
 
@@ -43,3 +45,31 @@ def test_policy_follows_the_nft(create_workerpool, workerpool_registry, schedule
     assert pool.policy() == (40, 2)
     with reverts_with("CallerIsNotTheOwner", scheduler, anyone):
         pool.changePolicy(30, 1, {"from": scheduler})
+
+
+# The registry keeps the policies, so that a match reads owner and policy in one call.
+
+
+def test_registry_answers_owner_and_policy_in_one_call(create_workerpool, workerpool_registry, scheduler):
+    pool = create_workerpool()
+    assert workerpool_registry.entryOwnerAndPolicy(pool) == (scheduler, 30, 1)
+    pool.changePolicy(45, 7, {"from": scheduler})
+    assert workerpool_registry.entryOwnerAndPolicy(pool) == (scheduler, 45, 7)
+    assert workerpool_registry.policyOf(pool) == (45, 7)
+
+
+def test_registry_knows_nothing_of_an_unknown_pool(workerpool_registry, anyone):
+    assert workerpool_registry.entryOwnerAndPolicy(anyone) == (ZERO_ADDRESS, 0, 0)
+
+
+def test_only_a_workerpool_of_the_registry_stores_a_policy(create_workerpool, workerpool_registry, anyone):
+    pool = create_workerpool()
+    with reverts_with("NotAWorkerpool", anyone):
+        workerpool_registry.setPolicy(0, 100, {"from": anyone})
+    assert pool.policy() == (30, 1)
+
+
+def test_a_zero_policy_is_stored_not_taken_for_the_default(create_workerpool, workerpool_registry, scheduler):
+    pool = create_workerpool()
+    pool.changePolicy(0, 0, {"from": scheduler})
+    assert workerpool_registry.entryOwnerAndPolicy(pool) == (scheduler, 0, 0)
