@@ -40,7 +40,9 @@ def profile(tx) -> tuple[int, Counter]:
     )
     steps = trace["result"]["structLogs"]
     if not steps:
-        raise SystemExit("gas_profile: the chain returned no steps; start anvil with --steps-tracing (see above)")
+        raise SystemExit(
+            "gas_profile: the chain returned no steps; start anvil with --steps-tracing (see above)"
+        )
     groups: Counter = Counter()
     for i, step in enumerate(steps):
         if step["depth"] != 1:
@@ -82,7 +84,13 @@ def main() -> None:
         print("\n".join(storage_ops(match_tx)))
         worker = bench.workers[0]
         tx = bench.hub.pushResultBoost(
-            dealid, 0, RESULTS, b"", bench.authorization(worker, hashing.task_id(dealid, 0)), ZERO_ADDRESS, b"",
+            dealid,
+            0,
+            RESULTS,
+            b"",
+            bench.authorization(worker, hashing.task_id(dealid, 0)),
+            ZERO_ADDRESS,
+            b"",
             {"from": worker},
         )
         print("push:\n" + "\n".join(storage_ops(tx)))
@@ -95,7 +103,13 @@ def main() -> None:
         for index in range(min(volume, 3)):
             taskid = hashing.task_id(dealid, index)
             tx = bench.hub.pushResultBoost(
-                dealid, index, RESULTS, b"", bench.authorization(worker, taskid), ZERO_ADDRESS, b"",
+                dealid,
+                index,
+                RESULTS,
+                b"",
+                bench.authorization(worker, taskid),
+                ZERO_ADDRESS,
+                b"",
                 {"from": worker},
             )
             show(f"pushResultBoost {label} #{index}", tx)

@@ -43,7 +43,11 @@ def test_full_supply_locks_unlocks_and_pays_without_carry(big, requester, anyone
     assert (hub.balanceOf(requester), hub.frozenOf(requester)) == (MAX_SUPPLY, 0)
 
     hub.harnessLock(requester, MAX_SUPPLY, {"from": requester})
-    assert (hub.balanceOf(requester), hub.frozenOf(requester), hub.balanceOf(hub)) == (0, MAX_SUPPLY, MAX_SUPPLY)
+    assert (hub.balanceOf(requester), hub.frozenOf(requester), hub.balanceOf(hub)) == (
+        0,
+        MAX_SUPPLY,
+        MAX_SUPPLY,
+    )
     assert hub.frozenOf(hub) == 0
 
     hub.harnessSeizeToKitty(requester, MAX_SUPPLY - 5, REF, {"from": requester})
