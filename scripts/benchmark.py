@@ -311,8 +311,8 @@ def ratio(ours, anchor):
 
 def main():
     bench = Bench()
-    # Warm-up: the accounts' first lock ever writes their frozen slot from zero; after that the slot stays non-zero
-    # (HubStorage keeps frozen amounts shifted by one), which is the steady state of a market in use.
+    # Warm-up: an account's first lock ever writes its account word from zero; after that the word stays non-zero
+    # (HubStorage marks touched accounts), which is the steady state of a market in use.
     bench.run_flows("warm-up")
     bench.run_flows("iso")
     bench.busy()
