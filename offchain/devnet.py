@@ -135,17 +135,32 @@ class Devnet:
             if not proc.alive():
                 raise DevnetError(f"{name} exited with code {proc.popen.returncode}: {proc.tail(1)}")
 
+    def _forget_previous_chain(self) -> None:
+        """A new chain starts empty: the scheduler database, results, worker states and logs that an earlier run
+        left in the folder belong to a chain that is gone (the scheduler would refuse that database anyway)."""
+        for path in self.workdir.glob("scheduler.sqlite*"):
+            path.unlink()
+        for path in [self.workdir / "results", *self.workdir.glob("worker*")]:
+            if path.is_dir():
+                shutil.rmtree(path)
+        for path in (self.workdir / "logs").glob("*.log"):
+            path.unlink()
+
     # -- chain ----------------------------------------------------------------------------------------------------
     def start_chain(self) -> None:
         if self.rpc_url:
             return
+        self._forget_previous_chain()
         self.rpc_port = free_port(self.rpc_port)
         self.rpc_url = f"http://127.0.0.1:{self.rpc_port}"
+        # Mixed mining: transactions are mined at once, and an empty block comes every second while idle, so chain
+        # time moves like a real chain's. With on-demand mining alone, a deadline that nobody sends a transaction
+        # past never arrives (every pre-flight sees the old head's timestamp).
         self.spawn(
             "anvil",
             [
                 _bin("anvil"), "--port", str(self.rpc_port), "--accounts", "30", "--block-base-fee-per-gas", "0",
-                "--gas-limit", "30000000", "--silent",
+                "--gas-limit", "30000000", "--block-time", "1", "--mixed-mining", "--silent",
             ],
         )  # fmt: skip
         _wait(lambda: _rpc_up(self.rpc_url), 20, "anvil did not start")

@@ -228,6 +228,7 @@ def next_action(
     consensus: str | None = None,
     uploader: str | None = None,
     contribution_open: bool = True,
+    reveal_open: bool = True,
 ) -> tuple[str, dict]:
     """The action a worker should take now for its replicate, from the task's and the replicate's state.
 
@@ -270,10 +271,12 @@ def next_action(
         if not consensus_known:
             return PLEASE_WAIT, {}
         if (replicate.get("result_hash") or "").lower() == consensus.lower():
-            if task_status == CONSENSUS_REACHED or task_status in (
-                AT_LEAST_ONE_REVEALED,
-                RESULT_UPLOADING,
-            ):
+            # A winner reveals until the reveal deadline, even once another winner has uploaded the result: a slow
+            # winner that was told to wait before consensus must still reveal, or finalize waits for the deadline
+            # and the winner loses its reward.
+            if task_status in (CONSENSUS_REACHED, AT_LEAST_ONE_REVEALED, RESULT_UPLOADING, RESULT_UPLOADED):
+                if not reveal_open:
+                    return PLEASE_ABORT, {"cause": CAUSE_REVEAL_TIMEOUT}
                 return PLEASE_REVEAL, {}
             return PLEASE_WAIT, {}
         return PLEASE_ABORT, {"cause": CAUSE_NOT_IN_CONSENSUS}

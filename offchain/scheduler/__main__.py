@@ -97,6 +97,7 @@ def build(args: argparse.Namespace):
         store = Store(db)
     except Exception as exc:
         raise ConfigError(f"cannot open database {args.db}: {type(exc).__name__}: {exc}") from exc
+    bind_to_chain(store, w3, hub, pool, args.db)
     cfg = Config(
         workerpool=pool,
         private_key=key,
@@ -111,6 +112,29 @@ def build(args: argparse.Namespace):
     )
     sched = Scheduler(cfg, store, chain, sender)
     return sched, create_app(sched)
+
+
+def bind_to_chain(store, w3, hub: str, pool: str, db_name: str) -> None:
+    """A database follows one chain, hub and workerpool. Opened against another (a new devnet whose contracts
+    landed at the same addresses, another pool), its cursors and tasks would be replayed on the wrong chain: the
+    scheduler would skip the new chain's events below its old cursor. The first start records the identity; a
+    mismatch is a configuration error."""
+    from offchain.scheduler.store import Meta
+
+    genesis = w3.eth.get_block(0)["hash"]
+    identity = (
+        f"chain {w3.eth.chain_id} genesis 0x{bytes(genesis).hex()} hub {hub.lower()} pool {pool.lower()}"
+    )
+    with store.tx() as s:
+        row = s.get(Meta, "chain")
+        if row is None:
+            s.add(Meta(key="chain", value=identity.encode()))
+            return
+        recorded = bytes(row.value).decode()
+    if recorded != identity:
+        raise ConfigError(
+            f"database {db_name} holds the state of another chain or pool ({recorded}); use a fresh --db"
+        )
 
 
 def main(argv=None) -> int:

@@ -207,6 +207,8 @@ def create_app(sched: Scheduler) -> FastAPI:
             consensus=task.consensus,
             uploader=task.uploader,
             contribution_open=sched.chain.chain_now() < task.contribution_deadline,
+            # the reveal deadline is known once consensus is (0 before: nothing to reveal yet)
+            reveal_open=not task.reveal_deadline or sched.chain.chain_now() < task.reveal_deadline,
         )
         extra = dict(extra)
         if action == wf.PLEASE_REVEAL:

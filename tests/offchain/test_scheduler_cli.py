@@ -89,3 +89,24 @@ def test_the_process_exits_non_zero_with_one_line(tmp_path):
     assert proc.stderr.strip().splitlines() == [
         f"scheduler: cannot read key file {tmp_path / 'missing'}: No such file or directory"
     ]
+
+
+def test_a_database_of_another_chain_is_refused(capsys, tmp_path, hub, pool_market, scheduler):
+    # the demo once reused a folder from an earlier devnet: same addresses, new chain, and the old cursor hid the deal
+    key = tmp_path / "scheduler.key"
+    key.write_text(dev_key(scheduler))
+    db = tmp_path / "scheduler.sqlite"
+    argv = ["--key-file", str(key), "--workerpool", pool_market.workerpool.address]
+    argv += ["--rpc", web3.provider.endpoint_uri, "--hub", hub.address, "--db", str(db)]
+
+    from offchain.scheduler.__main__ import build, parse_args
+    from offchain.scheduler.store import Meta, Store
+
+    build(parse_args(argv))  # the first start records the chain
+    build(parse_args(argv))  # the same chain again is fine
+    store = Store(f"sqlite:///{db}")
+    with store.tx() as s:
+        s.get(Meta, "chain").value = b"chain 1 genesis 0x00 hub 0x00 pool 0x00"
+    code, err = run_main(capsys, *argv)
+    assert code == 2 and len(err) == 1
+    assert f"database {db} holds the state of another chain or pool (chain 1 genesis 0x00" in err[0]

@@ -72,6 +72,24 @@ def test_next_action_tells_winners_to_reveal_and_losers_to_abort():
     assert wf.next_action(wf.RUNNING, computed, contribution_open=False)[0] == wf.PLEASE_ABORT
 
 
+def test_a_slow_winner_still_reveals_after_the_upload_until_the_reveal_deadline():
+    # the demo once stalled: the fast winner revealed and uploaded before the slow one heard of the consensus, and
+    # the slow one was told to wait forever while finalize waited for its reveal
+    slow = {"worker": "0xB", "status": wf.CONTRIBUTED, "result_hash": "0xab"}
+    for task_status in (
+        wf.CONSENSUS_REACHED,
+        wf.AT_LEAST_ONE_REVEALED,
+        wf.RESULT_UPLOADING,
+        wf.RESULT_UPLOADED,
+    ):
+        assert wf.next_action(task_status, slow, consensus="0xab", uploader="0xa")[0] == wf.PLEASE_REVEAL
+        assert wf.next_action(task_status, slow, consensus="0xab", reveal_open=False) == (
+            wf.PLEASE_ABORT,
+            {"cause": wf.CAUSE_REVEAL_TIMEOUT},
+        )
+    assert wf.next_action(wf.FINALIZING, slow, consensus="0xab")[0] == wf.PLEASE_WAIT
+
+
 # --- consensus model and predictor --------------------------------------------------------------------------------
 
 
