@@ -464,13 +464,6 @@ def _format_arg(value: Any) -> str:
     return str(value)
 
 
-def error_message(name: str, *args: Any) -> str:
-    """``"Name: arg1, arg2"``, the revert message of a custom error exactly as brownie 1.22 reports it: addresses
-    in lowercase hex, integers in decimal, bytes32 values as their Python ``repr`` (``b'...'``)."""
-    parts = [repr(_bytes32(a)) if isinstance(a, bytes) else _format_arg(a) for a in args]
-    return f"{name}: {', '.join(parts)}"
-
-
 def combined_tag(app, dataset, request) -> int:
     """Demand = app.tag | (dataset.tag without bits 1-3) | request.tag (PROTOCOL §3.5, v6.2)."""
     a, d, r = (int.from_bytes(_bytes32(o.tag), "big") for o in (app, dataset, request))
