@@ -8,6 +8,7 @@ import pytest
 pytest_plugins = [
     "fixtures.worker",
     "fixtures.scheduler",
+    "fixtures.postgres",
     "fixtures.escrow",
     "fixtures.orders",
     "fixtures.assets",

@@ -2,6 +2,7 @@
 # Idempotent project set-up, run by `make setup` (and so by every other make target).
 #   1. npm packages from package-lock.json (solc-js, OpenZeppelin, anvil, solhint)  -> node_modules/
 #   2. Python virtualenv from requirements.lock (brownie built interpreted, see TOOLCHAIN) -> .venv/
+#   (bubblewrap for the worker's sandbox and PostgreSQL for the store tests come from apt when missing)
 #   3. solc 0.8.30 where py-solc-x looks for it: native if it can be downloaded, else a wrapper
 #      around solc-js (tools/solcjs-wrapper.js) -> .solcx/solc-v0.8.30 and ~/.solcx/solc-v0.8.30
 # Each step is skipped when a stamp file keyed on the hash of its inputs says it is done.
@@ -66,6 +67,22 @@ if ! command -v bwrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; the
   { $SUDO apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
     { $SUDO apt-get update -qq >/dev/null 2>&1 && $SUDO apt-get install -y -qq bubblewrap >/dev/null 2>&1; }; } || \
     log "warning: could not install bubblewrap; worker apps will run without a sandbox"
+fi
+
+# ---- 2c. PostgreSQL server: the scheduler store's tests run on PostgreSQL too (tests/fixtures/postgres.py starts a
+# throw-away cluster on loopback and stops it). Only the binaries are needed: Debian's package starts no server
+# here (no init system); the tests fail with the reason when the binaries are missing.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    log "installing PostgreSQL (apt-get, for the scheduler store tests)"
+    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+    { $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null 2>&1 || \
+      { $SUDO apt-get update -qq >/dev/null 2>&1 && \
+        $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null 2>&1; }; } || \
+      log "warning: could not install PostgreSQL; its scheduler store tests will fail (set POCO_TEST_PG_BINDIR)"
+  else
+    log "warning: no apt-get: install PostgreSQL (initdb, postgres) for the scheduler store tests"
+  fi
 fi
 
 # ---- 3. solc for py-solc-x ----------------------------------------------------------------------

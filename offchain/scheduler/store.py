@@ -203,6 +203,10 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write = threading.RLock()
 
+    def close(self) -> None:
+        """Close every pooled connection (a dropped PostgreSQL database or a deleted SQLite file needs it)."""
+        self.engine.dispose()
+
     @contextmanager
     def tx(self):
         """One write transaction: commits on success, rolls back on error."""

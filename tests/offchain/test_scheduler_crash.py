@@ -65,7 +65,7 @@ def start(args, log):
 
 
 def test_sigkill_at_random_points_loses_nothing(
-    tmp_path, pool_deal, pool_market, workers, deposit, hub, scheduler
+    tmp_path, db_url, pool_deal, pool_market, workers, deposit, hub, scheduler
 ):
     for w in workers[:4]:
         deposit(w, 100 * 10**9)
@@ -73,14 +73,13 @@ def test_sigkill_at_random_points_loses_nothing(
     deal_id = pool_deal(volume=VOLUME, trust=4)
     key_file = tmp_path / "pool.key"
     key_file.write_text(dev_key(scheduler))
-    db = tmp_path / "sched.db"
     args = [
         sys.executable, "-m", "offchain.scheduler",
         "--rpc", web3.provider.endpoint_uri,
         "--key-file", str(key_file),
         "--workerpool", pool_market.workerpool.address,
         "--hub", hub.address,
-        "--db", str(db),
+        "--db", db_url,
         "--port", str(PORT),
         "--results-dir", str(tmp_path / "results"),
         "--poll-interval", "0.1",
@@ -127,6 +126,8 @@ def test_sigkill_at_random_points_loses_nothing(
                 sent.append(web3.eth.get_transaction_receipt(tx["hash"])["status"])
     assert sent and all(status == 1 for status in sent)
     assert len(sent) <= VOLUME + 1 + 8  # finalizes + initializes (batches may split across restarts)
-    with Store(f"sqlite:///{db}").read() as s:
+    store = Store(db_url)
+    with store.read() as s:
         assert {t.status for t in s.query(Task).all()} == {"COMPLETED"}
         assert s.query(Task).count() == VOLUME
+    store.close()

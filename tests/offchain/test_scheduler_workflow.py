@@ -138,8 +138,11 @@ def test_predictor_stops_asking_once_the_pending_group_would_win(trust, votes):
 
 
 @pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 's.db'}")
+def store(db_url):
+    """A fresh store, on SQLite and on PostgreSQL."""
+    store = Store(db_url)
+    yield store
+    store.close()
 
 
 def test_task_creation_is_idempotent_per_deal_and_index(store):
