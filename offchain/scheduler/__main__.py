@@ -29,7 +29,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--workerpool", required=True, help="address of the workerpool this scheduler serves")
     p.add_argument("--hub", help="hub address (default: from deployments/<chainid>.json)")
     p.add_argument("--deployments", help="folder of deployments/<chainid>.json files")
-    p.add_argument("--db", default="sqlite:///scheduler.db", help="SQLAlchemy URL or a SQLite file path")
+    p.add_argument(
+        "--db",
+        default=os.environ.get("POCO_SCHEDULER_DB", "sqlite:///scheduler.db"),
+        help="database: a SQLite file path, sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DB "
+        "(default $POCO_SCHEDULER_DB, which keeps a password off the command line, else sqlite:///scheduler.db)",
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=13000)
     p.add_argument("--public-url", help="URL workers use to reach this scheduler (default http://host:port)")
@@ -69,7 +74,7 @@ def build(args: argparse.Namespace):
     from offchain.chain.tx import TxSender
     from offchain.scheduler.api import create_app
     from offchain.scheduler.engine import Config, Scheduler
-    from offchain.scheduler.store import Store
+    from offchain.scheduler.store import Store, StoreError
 
     key = read_key(args.key_file)
     if not is_address(args.workerpool):
@@ -95,9 +100,9 @@ def build(args: argparse.Namespace):
     db = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
     try:
         store = Store(db)
-    except Exception as exc:
-        raise ConfigError(f"cannot open database {args.db}: {type(exc).__name__}: {exc}") from exc
-    bind_to_chain(store, w3, hub, pool, args.db)
+    except StoreError as exc:
+        raise ConfigError(f"database: {exc}") from exc
+    bind_to_chain(store, w3, hub, pool, store.url.render_as_string(hide_password=True))
     cfg = Config(
         workerpool=pool,
         private_key=key,

@@ -70,6 +70,13 @@ def _wallet(value: str | None) -> str:
     return to_checksum_address(value)
 
 
+def _text(value: str, where: str) -> str:
+    """Worker-supplied text to store: PostgreSQL text cannot hold NUL characters, so neither back end takes them."""
+    if "\x00" in value:
+        raise ApiError(400, f"{where} must not contain NUL characters")
+    return value
+
+
 def _task_id(value: str) -> str:
     if not _TASK_ID.match(value or ""):
         raise ApiError(400, f"{value!r} is not a task id (0x + 64 hex digits)")
@@ -122,7 +129,7 @@ def create_app(sched: Scheduler) -> FastAPI:
         wallet = _wallet(walletAddress)
         value = "0x" + secrets.token_bytes(32).hex()
         with store.tx() as s:
-            s.merge(Challenge(wallet=wallet, challenge=value, expires_at=time.time() + CHALLENGE_TTL))
+            store.upsert(s, Challenge, wallet=wallet, challenge=value, expires_at=time.time() + CHALLENGE_TTL)
         return {"challenge": value}
 
     @app.post("/workers/login")
@@ -143,8 +150,7 @@ def create_app(sched: Scheduler) -> FastAPI:
             s.delete(row)  # single use
             token = secrets.token_hex(32)
             s.add(AuthToken(token=token, wallet=wallet, expires_at=time.time() + TOKEN_TTL))
-            if s.get(Worker, wallet) is None:
-                s.add(Worker(wallet=wallet, last_alive=time.time()))
+            store.insert_new(s, Worker, wallet=wallet, last_alive=time.time())
         return {"token": token}
 
     @app.get("/workers/config")
@@ -160,9 +166,10 @@ def create_app(sched: Scheduler) -> FastAPI:
 
     @app.post("/workers/register")
     def register(body: RegisterBody, wallet: str = Depends(current_worker)):
+        name = _text(body.name, "name")
         with store.tx() as s:
             w = s.get(Worker, wallet)
-            w.name, w.cpu_count, w.tee_enabled = body.name, body.cpuCount, body.teeEnabled
+            w.name, w.cpu_count, w.tee_enabled = name, body.cpuCount, body.teeEnabled
             w.registered, w.last_alive = True, time.time()
         return {"ok": True}
 
@@ -225,6 +232,7 @@ def create_app(sched: Scheduler) -> FastAPI:
             raise ApiError(
                 400, f"status {status!r} is not one a worker may report: {sorted(wf.WORKER_REPORTS)}"
             )
+        cause = _text(str(body.details.get("error", "")), "details.error")[:300]
         require_healthy()
         with store.read() as s:
             task = s.get(Task, task_id)
@@ -256,7 +264,7 @@ def create_app(sched: Scheduler) -> FastAPI:
                 current,
                 status,
                 "WORKER",
-                str(body.details.get("error", ""))[:300],
+                cause,
                 **fields,
             )
         if not ok:  # raced with the engine: answer with the state that won
@@ -294,7 +302,9 @@ def create_app(sched: Scheduler) -> FastAPI:
             if callback is not None and not re.fullmatch(r"0x([0-9a-fA-F]{2})*", str(callback)):
                 raise ApiError(400, "details.callbackData must be 0x-prefixed hex bytes")
             return {
-                "result_link": str(details.get("resultLink") or sched.result_link(task.task_id)),
+                "result_link": _text(
+                    str(details.get("resultLink") or sched.result_link(task.task_id)), "details.resultLink"
+                ),
                 "callback_data": callback,
             }
         return {}
@@ -318,6 +328,8 @@ def create_app(sched: Scheduler) -> FastAPI:
 
     @app.get("/tasks")
     def tasks(status: str | None = None, limit: int = Query(default=500, ge=1, le=5000)):
+        if status and status not in wf.TASK_STATUSES:
+            raise ApiError(400, f"unknown task status {status!r}: one of {sorted(wf.TASK_STATUSES)}")
         with store.read() as s:
             q = select(Task).order_by(Task.created_at, Task.idx).limit(limit)
             if status:
@@ -406,14 +418,15 @@ def create_app(sched: Scheduler) -> FastAPI:
             tmp.write_bytes(body)
             os.replace(tmp, path)
         with store.tx() as s:
-            s.merge(
-                Result(
-                    task_id=task_id,
-                    sha256=sha,
-                    digest=x_result_digest.lower(),
-                    size=len(body),
-                    uploaded_by=wallet,
-                )
+            store.upsert(
+                s,
+                Result,
+                task_id=task_id,
+                sha256=sha,
+                digest=x_result_digest.lower(),
+                size=len(body),
+                uploaded_by=wallet,
+                at=time.time(),
             )
         return {"location": f"/results/{task_id}", "sha256": sha}
 

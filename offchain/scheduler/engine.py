@@ -251,6 +251,9 @@ class Scheduler:
             return "contribution deadline already over"
         if int.from_bytes(deal["tag"], "big") & C.TAG_TEE:
             return "TEE tasks are not supported by this scheduler"
+        # The store keeps trust in a signed 64-bit column; no consensus could be reached at such a trust anyway.
+        if deal["trust"] >= 2**63:
+            return f"trust {deal['trust']} is beyond any reachable consensus"
         return ""
 
     # -- task events (shortcuts; detectors stay the source of truth) ---------------------------------------------------
@@ -774,9 +777,8 @@ class Scheduler:
             return None
         weight = self.worker_weight(wallet)
         with self.store.tx() as s:
-            if s.get(Replicate, (t.task_id, wallet)) is not None:
-                return None
-            self.store.add_replicate(s, t.task_id, wallet, weight)
+            if not self.store.add_replicate(s, t.task_id, wallet, weight):
+                return None  # given to this worker meanwhile (another process sharing the database)
         log.info("task %s given to %s", t.task_id, wallet)
         return self.offer(t, wallet)
 

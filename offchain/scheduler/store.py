@@ -1,13 +1,18 @@
-"""Scheduler state in SQL (SQLite by default, PostgreSQL when given a URL) through SQLAlchemy.
+"""Scheduler state in SQL through SQLAlchemy: a SQLite file by default, PostgreSQL (psycopg 3) when given its URL.
 
 Every status write is a compare-and-set (`UPDATE ... WHERE id = :id AND status = :expected`) plus a history row in
-the same transaction, so concurrent writers can never regress a task or a replicate. Task creation is idempotent per
-(deal, index) thanks to a unique constraint. Writes are serialized by a process-wide lock: SQLite has one writer anyway,
-and it spares us SQLITE_BUSY upgrade deadlocks between the API threads and the engine thread.
+the same transaction, so concurrent writers can never regress a task or a replicate: on PostgreSQL the second writer
+waits on the row lock, then finds the status changed and updates nothing (READ COMMITTED re-checks the WHERE).
+Creation (tasks per (deal, index), replicates per (task, worker), workers, challenges, results) is an
+`INSERT ... ON CONFLICT`, so two processes sharing one database cannot both create, nor fail on a duplicate key.
+Inside one process, writes are also serialized by a lock: SQLite has one writer anyway, and it spares us SQLITE_BUSY
+upgrade deadlocks between the API threads and the engine thread; it is kept on PostgreSQL so both back ends behave
+the same within a process, while the database guarantees the rest across processes.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import time
@@ -27,8 +32,12 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from offchain.chain.events import cursor_table
@@ -48,8 +57,8 @@ class Deal(Base):
     block: Mapped[int] = mapped_column(BigInteger)
     accepted: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(Text, default="")
-    bot_first: Mapped[int] = mapped_column(Integer, default=0)
-    bot_size: Mapped[int] = mapped_column(Integer, default=0)
+    bot_first: Mapped[int] = mapped_column(BigInteger, default=0)
+    bot_size: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[float] = mapped_column(Float, default=time.time)
 
 
@@ -58,17 +67,17 @@ class Task(Base):
     __table_args__ = (UniqueConstraint("deal_id", "idx", name="uq_task_deal_idx"),)
     task_id: Mapped[str] = mapped_column(String(66), primary_key=True)
     deal_id: Mapped[str] = mapped_column(String(66), index=True)
-    idx: Mapped[int] = mapped_column(Integer)
+    idx: Mapped[int] = mapped_column(BigInteger)  # deal volumes are 48-bit on chain
     status: Mapped[str] = mapped_column(String(32), index=True)
-    trust: Mapped[int] = mapped_column(Integer)
+    trust: Mapped[int] = mapped_column(BigInteger)
     tag: Mapped[str] = mapped_column(String(66))
     timeref: Mapped[int] = mapped_column(BigInteger)
     start_time: Mapped[int] = mapped_column(BigInteger)
     contribution_deadline: Mapped[int] = mapped_column(BigInteger)
     final_deadline: Mapped[int] = mapped_column(BigInteger)
     reveal_deadline: Mapped[int] = mapped_column(BigInteger, default=0)
-    bot_first: Mapped[int] = mapped_column(Integer)
-    bot_size: Mapped[int] = mapped_column(Integer)
+    bot_first: Mapped[int] = mapped_column(BigInteger)
+    bot_size: Mapped[int] = mapped_column(BigInteger)
     app: Mapped[str] = mapped_column(Text)  # JSON {"address","multiaddr","checksum","type"}
     dataset: Mapped[str] = mapped_column(Text, default="null")  # JSON or null
     params: Mapped[str] = mapped_column(Text, default="")
@@ -106,7 +115,7 @@ class Replicate(Base):
     task_id: Mapped[str] = mapped_column(String(66), ForeignKey("tasks.task_id"), primary_key=True)
     worker: Mapped[str] = mapped_column(String(42), primary_key=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
-    weight: Mapped[int] = mapped_column(Integer)
+    weight: Mapped[int] = mapped_column(BigInteger)  # from the on-chain score, unbounded
     result_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
     result_link: Mapped[str | None] = mapped_column(Text, nullable=True)
     callback_data: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -161,7 +170,7 @@ class TxRecord(Base):
     subject: Mapped[str] = mapped_column(Text)  # task ids, comma separated
     state: Mapped[str] = mapped_column(String(16))  # PREPARED, SENT, MINED, REVERTED, ERROR
     tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
-    nonce: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    nonce: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[float] = mapped_column(Float, default=time.time)
     updated_at: Mapped[float] = mapped_column(Float, default=time.time)
@@ -183,13 +192,60 @@ class Meta(Base):
     value: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class StoreError(Exception):
+    """The database URL is wrong or the database cannot be reached; the message is one line, without password."""
+
+
+# Back ends we support, with the one driver each (psycopg 3 for PostgreSQL: pinned in requirements.lock).
+DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+_SCHEMA_LOCK = (
+    0x506F436F  # PostgreSQL advisory lock id: processes starting together create the tables one at a time
+)
+
+
+def _redact(raw: str) -> str:
+    return re.sub(r"://([^:/@]*):[^@/]*@", r"://\1:***@", raw)
+
+
+def database_url(raw: str) -> URL:
+    """Parse and check a SQLAlchemy URL; `postgresql://` and `postgres://` mean psycopg 3."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise StoreError(
+            f"{_redact(raw)!r} is not a database URL (sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DB)"
+        ) from None
+    backend = "postgresql" if url.get_backend_name() == "postgres" else url.get_backend_name()
+    if backend not in DRIVERS:
+        raise StoreError(
+            f"unsupported database {backend!r} in {url.render_as_string(hide_password=True)}: "
+            "use sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DB"
+        )
+    driver = url.get_driver_name()
+    if "+" in url.drivername and driver != DRIVERS[backend]:
+        raise StoreError(
+            f"driver {driver!r} is not supported for {backend}: use {backend}+{DRIVERS[backend]}"
+        )
+    return url.set(drivername=f"{backend}+{DRIVERS[backend]}")
+
+
 class Store:
     def __init__(self, url: str = "sqlite:///scheduler.db"):
-        kwargs: dict = {"future": True}
-        if url.startswith("sqlite"):
+        self.url = database_url(url)
+        self.dialect = self.url.get_backend_name()
+        kwargs: dict = {}
+        if self.dialect == "sqlite":
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-        self.engine = create_engine(url, **kwargs)
-        if url.startswith("sqlite"):
+        else:
+            # A dead server fails the start within seconds; stale pooled connections are replaced, not used.
+            kwargs["pool_pre_ping"] = True
+            if "connect_timeout" not in self.url.query:
+                kwargs["connect_args"] = {"connect_timeout": 10}
+        try:
+            self.engine = create_engine(self.url, **kwargs)
+        except ImportError as exc:
+            raise StoreError(f"{self.dialect} needs the {exc.name} package: run `make setup`") from exc
+        if self.dialect == "sqlite":
 
             @event.listens_for(self.engine, "connect")
             def _pragmas(dbapi_conn, _record):  # WAL: readers never block the writer
@@ -199,7 +255,17 @@ class Store:
                 cur.execute("PRAGMA busy_timeout=30000")
                 cur.close()
 
-        Base.metadata.create_all(self.engine)
+        try:
+            with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SCHEMA_LOCK})
+                Base.metadata.create_all(conn)
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise StoreError(
+                f"cannot connect to {self.url.render_as_string(hide_password=True)}: {reason}"
+            ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write = threading.RLock()
 
@@ -293,9 +359,33 @@ class Store:
         )
         return True
 
-    def add_replicate(self, s: Session, task_id: str, worker: str, weight: int) -> Replicate:
-        rep = Replicate(task_id=task_id, worker=worker, status=wf.CREATED, weight=weight)
-        s.add(rep)
+    # -- creation: INSERT ... ON CONFLICT, so concurrent creators never both win nor hit a duplicate key -----------
+    def _insert(self, model):
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(model)
+
+    def insert_new(self, s: Session, model, **values) -> bool:
+        """Insert a row unless one with the same key exists; True when this call created it."""
+        # RETURNING, not rowcount: drivers need not report a row count for INSERT (psycopg through SQLAlchemy: -1).
+        keys = list(model.__table__.primary_key.columns)
+        stmt = self._insert(model).values(**values).on_conflict_do_nothing().returning(*keys)
+        return s.execute(stmt).first() is not None
+
+    def upsert(self, s: Session, model, **values) -> None:
+        """Insert a row, or overwrite the given columns of the one with the same primary key."""
+        stmt = self._insert(model).values(**values)
+        keys = [c.name for c in model.__table__.primary_key.columns]
+        s.execute(
+            stmt.on_conflict_do_update(
+                index_elements=keys, set_={k: stmt.excluded[k] for k in values if k not in keys}
+            )
+        )
+
+    def add_replicate(self, s: Session, task_id: str, worker: str, weight: int) -> bool:
+        """A CREATED replicate of this worker on this task; False when it already has one."""
+        if not self.insert_new(
+            s, Replicate, task_id=task_id, worker=worker, status=wf.CREATED, weight=weight
+        ):
+            return False
         s.add(
             ReplicateHistory(
                 task_id=task_id,
@@ -304,16 +394,12 @@ class Store:
                 modifier="POOL_MANAGER",
             )
         )
-        return rep
+        return True
 
     def create_task(self, s: Session, **fields) -> bool:
         """Insert a task once per (deal, index); False when it already exists."""
-        exists = s.execute(
-            select(Task.task_id).where(Task.deal_id == fields["deal_id"], Task.idx == fields["idx"])
-        ).first()
-        if exists:
+        if not self.insert_new(s, Task, status=wf.RECEIVED, **fields):
             return False
-        s.add(Task(status=wf.RECEIVED, **fields))
         s.add(TaskHistory(task_id=fields["task_id"], to_status=wf.RECEIVED))
         s.flush()
         return True

@@ -1,5 +1,8 @@
 """Scheduler HTTP API: the worker flow over a scripted chain, and bad input that must change nothing."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_defunct
@@ -251,3 +254,106 @@ def test_no_work_and_no_reports_while_the_chain_node_is_lost(scheduler_api):
     report = client.post(f"/replicates/{task_id}/updateStatus", json={"status": "STARTED"}, headers=headers)
     assert report.status_code in (403, 503)
     assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    "method, path, kwargs, words",
+    [
+        (
+            "post",
+            "/workers/register",
+            {"json": {"name": "w\x00", "cpuCount": 1}},
+            "name must not contain NUL",
+        ),
+        ("get", "/tasks", {"params": {"status": "NOPE"}}, "unknown task status 'NOPE'"),
+        ("get", "/tasks", {"params": {"status": "RUNNING\x00"}}, "unknown task status"),
+    ],
+)
+def test_text_the_database_cannot_hold_is_refused(scheduler_api, method, path, kwargs, words):
+    """PostgreSQL text cannot hold NUL characters (SQLite can): both back ends answer 400 and change nothing."""
+    client, _sched, store, chain = scheduler_api
+    add_task(store, chain)
+    headers = login(client, WORKER_KEYS[0])
+    before = snapshot(store)
+    reply = getattr(client, method)(path, headers=headers, **kwargs)
+    assert reply.status_code == 400 and words in reply.json()["error"], reply.text
+    assert snapshot(store) == before
+
+
+def test_a_report_with_a_nul_in_its_error_is_refused(scheduler_api):
+    client, _sched, store, chain = scheduler_api
+    task_id = add_task(store, chain, trust=1)
+    headers = login(client, WORKER_KEYS[0])
+    assert client.get("/replicates/available", params={"blockNumber": 1}, headers=headers).status_code == 200
+    before = snapshot(store)
+    body = {"status": "STARTED", "details": {"error": "bad\x00byte"}}
+    reply = client.post(f"/replicates/{task_id}/updateStatus", json=body, headers=headers)
+    assert reply.status_code == 400 and "details.error must not contain NUL" in reply.json()["error"]
+    assert snapshot(store) == before
+
+
+def test_two_schedulers_sharing_a_database_apply_each_change_once(scheduler_api, db_url, tmp_path):
+    """Two scheduler instances (own connection pool, own locks: two processes) on one database, hammered at once:
+    a worker asking both for work gets one replicate, and of eight identical reports exactly one is applied (200)
+    while the others learn the winner's state (208)."""
+    from fastapi.testclient import TestClient
+
+    from offchain.scheduler.api import create_app
+    from offchain.scheduler.engine import Config, Scheduler
+    from offchain.scheduler.store import Store
+
+    client_a, sched_a, store_a, chain = scheduler_api
+    store_b = Store(db_url)
+    cfg = Config(workerpool=sched_a.cfg.workerpool, private_key=POOL_KEY, results_dir=tmp_path / "results-b")
+    sched_b = Scheduler(cfg, store_b, chain, sender=None)
+    sched_b.last_head_ok = sched_a.last_head_ok
+    task_id = add_task(store_a, chain, trust=1)
+    headers = login(client_a, WORKER_KEYS[0])  # the token lives in the shared database: B knows it too
+    chain.view_delay = 0.05  # both instances read "no replicate yet" before either writes
+    try:
+        with TestClient(create_app(sched_b)) as client_b:
+            clients = [client_a, client_b] * 4
+            barrier = threading.Barrier(len(clients))
+
+            def ask(client):
+                barrier.wait(timeout=20)
+                return client.get("/replicates/available", params={"blockNumber": 1}, headers=headers)
+
+            with ThreadPoolExecutor(len(clients)) as pool:
+                codes = sorted(r.status_code for r in pool.map(ask, clients))
+            assert codes == [200] + [204] * (len(clients) - 1)
+
+            def report(status, **details):
+                return client_a.post(
+                    f"/replicates/{task_id}/updateStatus",
+                    json={"status": status, "details": details},
+                    headers=headers,
+                )
+
+            chain.view_delay = 0.0
+            assert report("STARTED").status_code == 200 and report("COMPUTED").status_code == 200
+            h = hashing.result_hash(task_id, b"\x07" * 32)
+            chain.contributions[(task_id, W0)] = {"status": C.CONTRIBUTION_CONTRIBUTED, "resultHash": h}
+            chain.view_delay = 0.05  # every report is checked against the chain before its CAS
+
+            def contributed(client):
+                barrier.wait(timeout=20)
+                return client.post(
+                    f"/replicates/{task_id}/updateStatus", json={"status": "CONTRIBUTED"}, headers=headers
+                )
+
+            with ThreadPoolExecutor(len(clients)) as pool:
+                replies = list(pool.map(contributed, clients))
+            assert sorted(r.status_code for r in replies) == [200] + [208] * (len(clients) - 1)
+            assert {r.json()["nextAction"] for r in replies} == {wf.PLEASE_WAIT}
+    finally:
+        store_b.close()
+    with store_a.read() as s:
+        history = s.scalars(
+            select(ReplicateHistory.to_status)
+            .where(ReplicateHistory.task_id == task_id)
+            .order_by(ReplicateHistory.id)
+        ).all()
+        rep = s.get(Replicate, (task_id, W0))
+    assert history == [wf.CREATED, wf.STARTED, wf.COMPUTED, wf.CONTRIBUTED]
+    assert rep.status == wf.CONTRIBUTED and rep.result_hash == "0x" + h.hex()

@@ -8,11 +8,11 @@ import zipfile
 import pytest
 from brownie import chain
 from fixtures.scheduler import SimWorker
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from offchain.protocol import constants as C
 from offchain.protocol import workflow as wf
-from offchain.scheduler.store import CURSORS, Task, TxRecord
+from offchain.scheduler.store import CURSORS, Deal, Task, TxRecord
 
 
 def _needs_contracts() -> list[str]:
@@ -189,3 +189,13 @@ def test_replaying_the_logs_creates_nothing_twice(live_scheduler, pool_deal, hub
     assert statuses(sched) == before
     with sched.store.read() as s:
         assert [r.kind for r in s.scalars(select(TxRecord))] == ["initialize"]
+
+
+def test_a_deal_whose_trust_no_consensus_can_reach_is_skipped(live_scheduler, pool_deal):
+    """The store keeps trust in a signed 64-bit column: a larger trust is refused up front, not a failed insert."""
+    deal_id = pool_deal(volume=2, trust=2**63)
+    sched, _client = live_scheduler()
+    with sched.store.read() as s:
+        deal = s.get(Deal, "0x" + bytes(deal_id).hex())
+        assert s.scalar(select(func.count()).select_from(Task)) == 0
+    assert deal is not None and not deal.accepted and "trust" in deal.reason

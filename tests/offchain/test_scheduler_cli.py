@@ -91,6 +91,50 @@ def test_the_process_exits_non_zero_with_one_line(tmp_path):
     ]
 
 
+def _owner_argv(key, hub, pool_market):
+    return [
+        "--key-file", key, "--workerpool", pool_market.workerpool.address,
+        "--rpc", web3.provider.endpoint_uri, "--hub", hub.address,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("via", ["flag", "env"])
+def test_an_unreachable_database_is_refused_without_its_password(
+    capsys, monkeypatch, tmp_path, via, hub, pool_market, scheduler
+):
+    key = tmp_path / "pool.key"
+    key.write_text(dev_key(scheduler))
+    url = "postgresql://pool:hunter2@127.0.0.1:9/scheduler"
+    argv = _owner_argv(str(key), hub, pool_market)
+    if via == "flag":
+        argv += ["--db", url]
+    else:
+        monkeypatch.setenv("POCO_SCHEDULER_DB", url)
+    code, err = run_main(capsys, *argv)
+    assert code == 2 and len(err) == 1, err
+    assert err[0].startswith(
+        "scheduler: database: cannot connect to postgresql+psycopg://pool:***@127.0.0.1:9/scheduler: "
+    )
+    assert "hunter2" not in err[0]
+
+
+def test_the_database_url_can_come_from_the_environment(
+    monkeypatch, tmp_path, pg_url, hub, pool_market, scheduler
+):
+    from offchain.scheduler.__main__ import build, parse_args
+
+    key = tmp_path / "pool.key"
+    key.write_text(dev_key(scheduler))
+    monkeypatch.setenv("POCO_SCHEDULER_DB", pg_url)
+    args = parse_args(_owner_argv(str(key), hub, pool_market) + ["--results-dir", str(tmp_path / "results")])
+    sched, _app = build(args)
+    try:
+        assert sched.store.engine.dialect.name == "postgresql"
+        assert sched.store.url.database == pg_url.rsplit("/", 1)[1]
+    finally:
+        sched.store.close()
+
+
 def test_a_database_of_another_chain_is_refused(capsys, tmp_path, hub, pool_market, scheduler):
     # the demo once reused a folder from an earlier devnet: same addresses, new chain, and the old cursor hid the deal
     key = tmp_path / "scheduler.key"
@@ -109,4 +153,4 @@ def test_a_database_of_another_chain_is_refused(capsys, tmp_path, hub, pool_mark
         s.get(Meta, "chain").value = b"chain 1 genesis 0x00 hub 0x00 pool 0x00"
     code, err = run_main(capsys, *argv)
     assert code == 2 and len(err) == 1
-    assert f"database {db} holds the state of another chain or pool (chain 1 genesis 0x00" in err[0]
+    assert f"database sqlite:///{db} holds the state of another chain or pool (chain 1 genesis 0x00" in err[0]
