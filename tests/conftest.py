@@ -7,6 +7,7 @@ import pytest
 
 pytest_plugins = [
     "fixtures.worker",
+    "fixtures.docker",
     "fixtures.scheduler",
     "fixtures.postgres",
     "fixtures.escrow",

@@ -1,6 +1,7 @@
 """CLI: python -m offchain.worker --rpc URL --key-file FILE --scheduler-url URL --workdir DIR [options].
 
-Prints one line and exits 1 on a configuration error (unreachable node or scheduler, bad key, wrong chain).
+Prints one line and exits 1 on a configuration error (unreachable node or scheduler, bad key, wrong chain, no Docker
+engine behind --runtime docker).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from offchain.chain.tx import TxSender
 
 from .chain_actions import WorkerChain
 from .client import SchedulerClient, SchedulerError, SchedulerUnavailable
+from .containers import DockerConfig, EngineError, select_runtime
 from .worker import Worker, WorkerConfig
+
+log = logging.getLogger("worker")
 
 
 def load_key(key_file: str | None) -> str:
@@ -56,6 +60,19 @@ def parse_args(argv=None):
     p.add_argument(
         "--deposit", type=int, default=0, help="nRLC to deposit when the stake is too low (0 = never)"
     )
+    p.add_argument(
+        "--runtime",
+        choices=["auto", "docker", "bwrap"],
+        default="auto",
+        help="where apps run: Docker when an engine answers `docker version` (auto), or forced",
+    )
+    p.add_argument("--docker-memory", default="2g", help="memory limit of an app container (no swap beyond)")
+    p.add_argument("--docker-cpus", type=float, default=1.0, help="CPU limit of an app container")
+    p.add_argument(
+        "--docker-bundle-image",
+        default=DockerConfig.bundle_image,
+        help="image that runs ZIP bundle apps (python3) under Docker",
+    )
     p.add_argument("--require-sandbox", action="store_true", help="refuse to run apps when bwrap cannot run")
     p.add_argument("--ping-period", type=float, default=5.0)
     p.add_argument("--fault", choices=["wrong-result"], help=argparse.SUPPRESS)  # test hook
@@ -70,6 +87,14 @@ def build(args) -> Worker:
         raise
     except Exception as exc:
         raise ConfigError("the wallet key is not a valid private key") from exc
+    try:
+        docker = DockerConfig(
+            memory=args.docker_memory, cpus=args.docker_cpus, bundle_image=args.docker_bundle_image
+        )
+        runtime, why = select_runtime(args.runtime)
+    except (ValueError, EngineError) as exc:
+        raise ConfigError(str(exc)) from exc
+    log.info("apps run in %s: %s", runtime, why)
     client = SchedulerClient(args.scheduler_url, account)
     try:
         client.login()
@@ -89,6 +114,7 @@ def build(args) -> Worker:
         ping_period=args.ping_period,
         deposit_amount=args.deposit,
         allow_unsandboxed=not args.require_sandbox,
+        docker=docker if runtime == "docker" else None,
         fault=args.fault,
     )
     return Worker(cfg, client, chain)

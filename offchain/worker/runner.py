@@ -4,6 +4,9 @@ Folder of a task: ``<workdir>/tasks/<taskId>/`` with ``app/`` (bundle), ``iexec_
 (the app's output), ``output/iexec_out.zip`` (what gets uploaded) and ``app.log`` (the app's stdout+stderr).
 A download or checksum failure does not abort the task: the worker writes the error result (digest.py), so honest
 workers still agree (OFFCHAIN §2.4).
+
+Where the app runs: in Docker when the worker was given a `DockerConfig` (an engine answers, containers.py), the
+image of a DOCKER app or the bundle in the runtime image; else in bubblewrap (sandbox.py), which runs bundles only.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from urllib.parse import urlparse
 
 import httpx
 
+from . import containers
 from . import digest as dg
 from .sandbox import run_app
 
@@ -39,6 +43,9 @@ class ComputeOutcome:
     zip_path: Path
     error: str | None  # why the output is an error result (None when the app produced its own)
     sandboxed: bool
+    runtime: str = (
+        "none"  # where the app ran: "docker", "bwrap", "none" (unsandboxed), "none" when it never ran
+    )
 
 
 def fetch(multiaddr: str, dest: Path, checksum: str | None = None, base_url: str | None = None) -> Path:
@@ -106,8 +113,12 @@ def compute(
     task: dict,
     allow_unsandboxed: bool = True,
     base_url: str | None = None,
+    docker: containers.DockerConfig | None = None,
 ) -> ComputeOutcome:
-    """Run the whole compute stage of one replicate (the dict is the /replicates/available reply)."""
+    """Run the whole compute stage of one replicate (the dict is the /replicates/available reply).
+
+    Raises (no digest: the worker reports COMPUTE_FAILED and contributes nothing) when this worker cannot run the
+    app at all: a Docker image without a Docker engine, the engine failing, no sandbox while one is required."""
     tdir = task_dir(workdir, task["taskId"])
     in_dir, out_dir = tdir / "iexec_in", tdir / "iexec_out"
     for d in (in_dir, out_dir):
@@ -125,17 +136,28 @@ def compute(
     }
     # `causes` are fixed codes (they end up in the error digest, so they must not depend on the worker); `detail`
     # is the readable reason for the logs.
-    error, causes, detail, sandboxed = None, [], "", False
+    error, causes, detail, sandboxed, runtime = None, [], "", False, "none"
     app = task["app"]
-    try:
-        bundle = fetch(
-            app["multiaddr"],
-            tdir / "app" / "app.zip",
-            app.get("checksum") or ZERO32,
-            base_url,
-        )
-    except DownloadError as exc:
-        error, causes, detail = "download failed", ["APP_DOWNLOAD_FAILED"], str(exc)
+    image = containers.image_of(app)
+    if image is not None:
+        if docker is None:
+            raise RuntimeError(
+                f"app {image} is a Docker image and this worker has no Docker engine (bubblewrap runs bundles only)"
+            )
+        try:
+            image_id = containers.ensure_image(image, app.get("checksum") or ZERO32, docker)
+        except containers.ImageError as exc:
+            error, causes, detail = "download failed", ["APP_DOWNLOAD_FAILED"], str(exc)
+    else:
+        try:
+            bundle = fetch(
+                app["multiaddr"],
+                tdir / "app" / "app.zip",
+                app.get("checksum") or ZERO32,
+                base_url,
+            )
+        except DownloadError as exc:
+            error, causes, detail = "download failed", ["APP_DOWNLOAD_FAILED"], str(exc)
     dataset = task.get("dataset")
     if error is None and dataset:
         name = dataset["address"].lower()
@@ -159,17 +181,35 @@ def compute(
                 str(exc),
             )
     if error is None:
-        run = run_app(
-            bundle,
-            app_args(task.get("params", "")),
-            in_dir,
-            out_dir,
-            env,
-            timeout=float(task.get("timeref") or 300),
-            log_path=tdir / "app.log",
-            allow_unsandboxed=allow_unsandboxed,
-        )
-        sandboxed = run.sandboxed
+        args = app_args(task.get("params", ""))
+        timeout = float(task.get("timeref") or 300)  # the category's time unit T
+        log_path = tdir / "app.log"
+        if image is not None:
+            run = containers.run_container(
+                image_id, args, in_dir, out_dir, env, timeout, log_path, docker, task["taskId"]
+            )
+        elif docker is not None:
+            try:
+                runtime_image = containers.ensure_image(docker.bundle_image, None, docker)
+            except containers.ImageError as exc:  # the worker's runtime, not the app: no error result
+                raise containers.EngineError(f"bundle runtime image: {exc}") from exc
+            run = containers.run_container(
+                runtime_image,
+                ["python3", "/app/" + bundle.name, *args],
+                in_dir,
+                out_dir,
+                env,
+                timeout,
+                log_path,
+                docker,
+                task["taskId"],
+                bundle=bundle,
+            )
+        else:
+            run = run_app(
+                bundle, args, in_dir, out_dir, env, timeout, log_path, allow_unsandboxed=allow_unsandboxed
+            )
+        sandboxed, runtime = run.sandboxed, run.runtime
         if run.timed_out:
             error, causes, detail = (
                 "app timed out",
@@ -195,4 +235,4 @@ def compute(
     else:
         callback = dg.callback_bytes(out_dir) if has_callback else None
     zip_path = zip_folder(out_dir, tdir / "output" / "iexec_out.zip")
-    return ComputeOutcome(value, callback, zip_path, error, sandboxed)
+    return ComputeOutcome(value, callback, zip_path, error, sandboxed, runtime)

@@ -31,6 +31,7 @@ class RunResult:
     timed_out: bool
     duration: float
     sandboxed: bool
+    runtime: str = "bwrap"  # "bwrap", "none" (unsandboxed fallback) or "docker"
 
 
 def python_runtime() -> str:
@@ -153,4 +154,4 @@ def run_app(
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             code, timed_out = None, True
-    return RunResult(code, timed_out, time.monotonic() - started, sandboxed)
+    return RunResult(code, timed_out, time.monotonic() - started, sandboxed, "bwrap" if sandboxed else "none")

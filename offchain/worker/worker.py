@@ -26,6 +26,7 @@ from . import runner
 from . import state as st
 from .chain_actions import CannotContribute
 from .client import SchedulerError, SchedulerUnavailable
+from .containers import DockerConfig
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class WorkerConfig:
     poll_period: float = 1.0  # how often a waiting task re-reports its status
     deposit_amount: int = 0  # nRLC to deposit when the stake is too low (0: never deposit)
     allow_unsandboxed: bool = True
+    docker: DockerConfig | None = None  # run apps in Docker (an engine answered at start); None: bubblewrap
     fault: str | None = None  # test hooks: "wrong-result" (contributes a wrong digest)
     keep_files: bool = False
     extra: dict = field(default_factory=dict)
@@ -212,7 +214,7 @@ class Worker:
         assignment = task["assignment"]
         base = self.sched_config.get("resultStoreUrl") or getattr(self.client, "base_url", None)
         self.computing[task["task_id"]] = self.pool.submit(
-            runner.compute, self.cfg.workdir, assignment, self.cfg.allow_unsandboxed, base
+            runner.compute, self.cfg.workdir, assignment, self.cfg.allow_unsandboxed, base, self.cfg.docker
         )
 
     def _collect_computes(self) -> None:
