@@ -102,7 +102,9 @@ def build(args: argparse.Namespace):
         store = Store(db)
     except StoreError as exc:
         raise ConfigError(f"database: {exc}") from exc
-    bind_to_chain(store, w3, hub, pool, store.url.render_as_string(hide_password=True))
+    # name the database as given (a path), or its URL without the password
+    shown = args.db if "://" not in args.db else store.url.render_as_string(hide_password=True)
+    bind_to_chain(store, w3, hub, pool, shown)
     cfg = Config(
         workerpool=pool,
         private_key=key,

@@ -153,4 +153,4 @@ def test_a_database_of_another_chain_is_refused(capsys, tmp_path, hub, pool_mark
         s.get(Meta, "chain").value = b"chain 1 genesis 0x00 hub 0x00 pool 0x00"
     code, err = run_main(capsys, *argv)
     assert code == 2 and len(err) == 1
-    assert f"database sqlite:///{db} holds the state of another chain or pool (chain 1 genesis 0x00" in err[0]
+    assert f"database {db} holds the state of another chain or pool (chain 1 genesis 0x00" in err[0]
