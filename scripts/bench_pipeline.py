@@ -392,10 +392,19 @@ def write_reports(results: list[dict], capacity: dict, out_dir: Path, meta: dict
         "transfers from the 16 worker accounts measure the same way the cheapest possible transaction. Under such a",
         "flood anvil's automine packs several transactions per block (`blocks`), and leaves in the pool what does not",
         "fit its gas limit until another transaction arrives; the measurement then sends `evm_mine` (`flushes`), the",
-        "block the next arrival would have triggered. The table is",
-        f"the median of {len(spread['pipeline_tx_per_s'])} rounds (a new bag each); pipeline mix tx/s per round: "
-        f"{', '.join(map(str, spread['pipeline_tx_per_s']))}; transfers: "
-        f"{', '.join(map(str, spread['transfer_tx_per_s']))}.",
+        "block the next arrival would have triggered.",
+        "",
+        f"The table is the round with the median pipeline rate of {len(spread['pipeline_tx_per_s'])} rounds (a new "
+        f"bag each). Pipeline mix tx/s per round, in order: {', '.join(map(str, spread['pipeline_tx_per_s']))}; "
+        f"transfers: {', '.join(map(str, spread['transfer_tx_per_s']))}.",
+    ]
+    rates = spread["pipeline_tx_per_s"]
+    if len(rates) > 2 and all(a > b for a, b in zip(rates, rates[1:], strict=False)):
+        lines.append(
+            f"The pipeline mix slowed down round after round (each round leaves {cap['tasks']} more tasks in the "
+            "hub's storage): the median is below the rate right after the runs above."
+        )
+    lines += [
         "",
         "| transactions | senders | tx | tasks per tx | seconds | tx/s | gas per tx | blocks | flushes |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
