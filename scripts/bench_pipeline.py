@@ -193,9 +193,9 @@ def wait_mined(rpc_url: str, hashes: list[str], timeout: float = 300) -> int:
     """Wait until every hash has a receipt; returns how many times the pool had to be flushed.
 
     Anvil's automine mines a block when a transaction arrives, with the ready ones that fit in its gas limit; what
-    does not fit stays in the pool until the next arrival (its miner only looks again when notified). When no
-    progress shows for two polls, `evm_mine` plays that next arrival: the block the chain would build next, from the
-    same pool under the same limits."""
+    does not fit stays in the pool until the next arrival or the devnet's next one-second block (mixed mining). When
+    no progress shows for two polls, `evm_mine` plays that next arrival: the block the chain would build next, from
+    the same pool under the same limits, without waiting out the rest of the second."""
     flushes, idle, mined = 0, 0, 0
     deadline = time.monotonic() + timeout
     with httpx.Client(timeout=60) as http:
@@ -361,8 +361,9 @@ def write_reports(results: list[dict], capacity: dict, out_dir: Path, meta: dict
     lines = [
         "# Pipeline benchmark (zero-work app, trust 1)",
         "",
-        f"Measured {meta['date']} on {meta['machine']} by `python scripts/bench_pipeline.py` (devnet: anvil with",
-        "automine, one scheduler, N worker processes, app `noop`). Latency = deal matched -> task COMPLETED on chain,",
+        f"Measured {meta['date']} on {meta['machine']} by `python scripts/bench_pipeline.py` (devnet: anvil mining",
+        "each transaction at once plus an empty block every idle second, one scheduler, N worker processes, app",
+        "`noop`). Latency = deal matched -> task COMPLETED on chain,",
         "seen by polling every 0.2 s. The chain tx rate counts every transaction mined in the same window",
         "(matchOrders, initialize, contribute, reveal, finalize). The ceiling is what the chain itself allows at that",
         f"run's transactions per task: capacity ({cap['tx_per_s']} tx/s on the pipeline's own transactions, measured",
@@ -390,9 +391,10 @@ def write_reports(results: list[dict], capacity: dict, out_dir: Path, meta: dict
         "takes them (one thread per sender, JSON-RPC batches of raw transactions, no wait between them), timed from the",
         "first send to the last receipt; every receipt was checked successful and every task ended COMPLETED. Plain ETH",
         "transfers from the 16 worker accounts measure the same way the cheapest possible transaction. Under such a",
-        "flood anvil's automine packs several transactions per block (`blocks`), and leaves in the pool what does not",
-        "fit its gas limit until another transaction arrives; the measurement then sends `evm_mine` (`flushes`), the",
-        "block the next arrival would have triggered.",
+        "flood anvil packs several transactions per block (`blocks`), and leaves in the pool what does not fit its",
+        "gas limit until another transaction arrives (or the next one-second block); when no receipt shows for two",
+        "polls, the measurement sends `evm_mine` (`flushes`), the block the next arrival would have triggered.",
+        f"Anvil: `{meta['chain']}`.",
         "",
         f"The table is the round with the median pipeline rate of {len(spread['pipeline_tx_per_s'])} rounds (a new "
         f"bag each). Pipeline mix tx/s per round, in order: {', '.join(map(str, spread['pipeline_tx_per_s']))}; "
@@ -473,6 +475,7 @@ def main(argv=None) -> int:
                 )
                 print(json.dumps(rounds[-1]), flush=True)
             capacity = median_round(rounds)
+            anvil = [Path(a).name if i == 0 else a for i, a in enumerate(net.procs["anvil"].popen.args)]
     except DevnetError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
@@ -480,6 +483,7 @@ def main(argv=None) -> int:
     meta = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "chain": " ".join(anvil),
     }
     write_reports(results, capacity, Path(args.out), meta)
     print(f"written {Path(args.out) / 'pipeline.md'}")
