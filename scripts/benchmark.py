@@ -211,22 +211,26 @@ class Bench:
             self.steps["contributeAndFinalize"] = tx.gas_used
         return match_tx.gas_used + init_tx.gas_used + tx.gas_used
 
+    def push_boost(self, dealid, index: int):
+        """The first worker pushes task `index` of a Boost deal (6-byte results, no callback, no enclave)."""
+        worker = self.workers[0]
+        taskid = hashing.task_id(dealid, index)
+        return self.hub.pushResultBoost(
+            dealid,
+            index,
+            RESULTS,
+            b"",
+            self.authorization(worker, taskid),
+            ZERO_ADDRESS,
+            b"",
+            {"from": worker},
+        )
+
     def boost(self, with_dataset: bool, volume=1) -> int:
         dealid, match_tx = self.match(with_dataset=with_dataset, trust=1, boost=True, volume=volume)
         total = match_tx.gas_used
-        worker = self.workers[0]
         for index in range(volume):
-            taskid = hashing.task_id(dealid, index)
-            tx = self.hub.pushResultBoost(
-                dealid,
-                index,
-                RESULTS,
-                b"",
-                self.authorization(worker, taskid),
-                ZERO_ADDRESS,
-                b"",
-                {"from": worker},
-            )
+            tx = self.push_boost(dealid, index)
             total += tx.gas_used
             if self.record and not with_dataset and volume == 1:
                 self.steps["matchOrdersBoost"] = match_tx.gas_used

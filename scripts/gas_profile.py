@@ -13,10 +13,9 @@ from __future__ import annotations
 import os
 from collections import Counter
 
-from brownie import ZERO_ADDRESS, web3
+from brownie import web3
 
-from offchain.protocol import hashing
-from scripts.benchmark import RESULTS, Bench
+from scripts.benchmark import Bench
 
 GROUPS = {
     "SSTORE": "sstore",
@@ -82,34 +81,13 @@ def main() -> None:
     if os.environ.get("GAS_PROFILE_STORAGE"):
         dealid, match_tx = bench.match(trust=1, boost=True, volume=10)
         print("\n".join(storage_ops(match_tx)))
-        worker = bench.workers[0]
-        tx = bench.hub.pushResultBoost(
-            dealid,
-            0,
-            RESULTS,
-            b"",
-            bench.authorization(worker, hashing.task_id(dealid, 0)),
-            ZERO_ADDRESS,
-            b"",
-            {"from": worker},
-        )
+        tx = bench.push_boost(dealid, 0)
         print("push:\n" + "\n".join(storage_ops(tx)))
         return
     for volume, with_dataset in ((1, False), (1, True), (10, False)):
         dealid, match_tx = bench.match(trust=1, boost=True, volume=volume, with_dataset=with_dataset)
         label = f"volume {volume}{' with dataset' if with_dataset else ''}"
         show(f"matchOrdersBoost {label}", match_tx)
-        worker = bench.workers[0]
         for index in range(min(volume, 3)):
-            taskid = hashing.task_id(dealid, index)
-            tx = bench.hub.pushResultBoost(
-                dealid,
-                index,
-                RESULTS,
-                b"",
-                bench.authorization(worker, taskid),
-                ZERO_ADDRESS,
-                b"",
-                {"from": worker},
-            )
+            tx = bench.push_boost(dealid, index)
             show(f"pushResultBoost {label} #{index}", tx)
