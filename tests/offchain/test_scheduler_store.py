@@ -7,10 +7,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from fixtures.scheduler import DEAL_ID, FakeChain, add_task
+from fixtures.scheduler import FakeChain, add_task, task_row
 from sqlalchemy import func, select
 
-from offchain.protocol import hashing
 from offchain.protocol import workflow as wf
 from offchain.scheduler.store import Replicate, ReplicateHistory, Store, StoreError, Task, TaskHistory
 
@@ -91,23 +90,7 @@ def test_task_creation_from_separate_connections_is_idempotent(stores):
     chain = FakeChain()
 
     def body(store, s):
-        return store.create_task(
-            s,
-            task_id="0x" + hashing.task_id(DEAL_ID, 5).hex(),
-            deal_id=DEAL_ID,
-            idx=5,
-            trust=1,
-            tag="0x" + "00" * 32,
-            timeref=300,
-            start_time=chain.now,
-            contribution_deadline=chain.now + 2100,
-            final_deadline=chain.now + 3000,
-            bot_first=0,
-            bot_size=8,
-            app="{}",
-            callback="0x" + "00" * 20,
-            enclave_challenge="0x" + "00" * 20,
-        )
+        return store.create_task(s, **task_row(chain, idx=5, trust=1))
 
     assert sorted(race(stores, body)) == [False] * (WRITERS - 1) + [True]
     with stores[0].read() as s:
