@@ -8,8 +8,18 @@ import {IOrderManagement} from "./IOrderManagement.sol";
 import {IMarket} from "./IMarket.sol";
 import {IPoco} from "./IPoco.sol";
 import {IPocoBoost} from "./IPocoBoost.sol";
+import {IRegistryListener} from "./IRegistry.sol";
 
 /// @title IIexecHub
 /// @notice Everything users call on the hub address, whichever module serves it.
 // solhint-disable-next-line no-empty-blocks
-interface IIexecHub is IEscrow, ICategoryManager, IHubAdmin, IOrderManagement, IMarket, IPoco, IPocoBoost {}
+interface IIexecHub is
+    IEscrow,
+    ICategoryManager,
+    IHubAdmin,
+    IOrderManagement,
+    IMarket,
+    IPoco,
+    IPocoBoost,
+    IRegistryListener
+{}

@@ -7,6 +7,15 @@ pragma solidity ^0.8.30;
 interface IRegistry {
     /// Thrown when creating an entry whose (deterministic) address already holds one: same arguments, same owner.
     error EntryAlreadyRegistered(address entry);
+    /// Thrown when someone else than the account that deployed the registry tries to bind it to a hub.
+    error NotRegistryDeployer(address caller, address deployer);
+    /// Thrown when binding a registry that is already bound (a registry reports to one hub, for good).
+    error HubAlreadyBound(address hub);
+    /// Thrown when binding a registry to an address that holds no contract.
+    error InvalidHub(address hub);
+
+    /// @notice The registry now reports every ownership change (and, for workerpools, policy change) to `hub`.
+    event HubBound(address indexed hub);
 
     /// @notice True if `entry` was created by this registry (or a previous one it chains to).
     function isRegistered(address entry) external view returns (bool);
@@ -14,6 +23,24 @@ interface IRegistry {
     ///         answers both questions the market asks, without reverting.
     function entryOwner(address entry) external view returns (address);
     function ownerOf(uint256 tokenId) external view returns (address);
+
+    /// @notice The hub this registry reports to (IRegistryListener), or the zero address before `bindHub`.
+    function hub() external view returns (address);
+    /// @notice Deployer only, once: from now on every mint, transfer and policy change is reported to `hub_`, which
+    ///         keeps a copy of each entry's owner (and policy) so that a match reads one storage word per asset
+    ///         instead of calling the registry.
+    function bindHub(address hub_) external;
+}
+
+/// @title IRegistryListener
+/// @notice What a registry calls on the hub it is bound to. `word` is the entry's directory word (LibEntryWords):
+///         its owner in the low 160 bits and, for a workerpool, its policy above; 0 tells the hub to ask the
+///         registry instead (a workerpool whose stake ratio does not fit the word).
+interface IRegistryListener {
+    /// Thrown when an account that is not one of the hub's three registries reports an entry.
+    error NotARegistry(address caller);
+
+    function onRegistryUpdate(address entry, uint256 word) external;
 }
 
 /// @title IRegistryEntry

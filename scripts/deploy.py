@@ -101,12 +101,14 @@ def deploy(
     categories: bool = True,
     record: bool = True,
     token: Contract | None = None,
+    bind: bool = True,
 ) -> Deployment:
     """Deploy everything with `owner` as protocol owner and deployer (it receives the whole RLC supply).
 
     `extra_modules` (name -> container) adds modules to the routing table, e.g. test harnesses, or replaces the
     production module of the same name (a test stub); `record=False` skips writing deployments/<chainid>.json;
-    `token` puts the hub on an existing ERC-20 instead of a new RLC.
+    `token` puts the hub on an existing ERC-20 instead of a new RLC; `bind=False` leaves the registries unbound, so
+    the hub asks them at every match instead of reading its directory (a test of that path).
     """
     p = _project()
     tx_params = {"from": owner, "required_confs": confirmations}
@@ -121,6 +123,9 @@ def deploy(
     containers.update(extra_modules or {})
     modules = deploy_modules(owner, token, registries, containers, tx_params)
     router = deploy_hub(owner, token, registries, modules, tx_params)
+    # from here on the registries report owners (and pool policies) to the hub's directory, before any entry exists
+    for registry in registries if bind else ():
+        registry.bindHub(router, tx_params)
     hub = hub_contract(router.address)
     if categories:
         create_categories(hub, owner, tx_params)

@@ -153,6 +153,10 @@ library HubStorage {
         mapping(bytes32 taskid => mapping(bytes32 resultHash => uint256 weight)) groups;
         mapping(bytes32 taskid => mapping(address worker => Contribution)) contributions;
         mapping(address worker => uint256 score) workerScores;
+        // ---- directory of registry entries (LibEntryWords; written by the registries, read by the market) ----
+        mapping(address app => uint256 word) appEntries;
+        mapping(address dataset => uint256 word) datasetEntries;
+        mapping(address workerpool => uint256 word) workerpoolEntries;
     }
 
     // -----------------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import {MatchModule} from "../modules/MatchModule.sol";
 import {PocoConstants} from "../libraries/PocoConstants.sol";
 import {IEscrow} from "../../interfaces/IEscrow.sol";
 import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
+import {IRegistryListener} from "../../interfaces/IRegistry.sol";
 
 /// @title IexecHub
 /// @notice The single address users talk to (PROTOCOL §12.3). It holds all state and routes each call, by selector,
@@ -16,7 +17,7 @@ import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
 ///         is fixed at construction: the hub is not upgradeable.
 /// @dev Splitting by module keeps each deployed contract under the EIP-170 size limit while users see one ABI
 ///      (`interfaces/IIexecHub.sol`).
-contract IexecHub is PocoModule, MatchModule, BoostModule {
+contract IexecHub is PocoModule, MatchModule, BoostModule, IRegistryListener {
     /// Thrown when the constructor's module and selector lists differ in length.
     error ModuleListMismatch(uint256 modules, uint256 selectorLists);
     /// Thrown when two modules claim the same selector.
@@ -48,6 +49,16 @@ contract IexecHub is PocoModule, MatchModule, BoostModule {
             emit ModuleRegistered(modules[i], list);
         }
         emit IHubAdmin.OwnershipTransferred(address(0), owner_);
+    }
+
+    /// @inheritdoc IRegistryListener
+    /// @dev Served by the hub itself (no module hop): every asset creation and transfer pays for this call.
+    function onRegistryUpdate(address entry, uint256 word) external {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        if (msg.sender == APP_REGISTRY) $.appEntries[entry] = word;
+        else if (msg.sender == DATASET_REGISTRY) $.datasetEntries[entry] = word;
+        else if (msg.sender == WORKERPOOL_REGISTRY) $.workerpoolEntries[entry] = word;
+        else revert NotARegistry(msg.sender);
     }
 
     /// @notice Plain ether transfers are refused: the escrow is RLC only.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {HubBase} from "./HubBase.sol";
+import {AssetDirectory} from "./AssetDirectory.sol";
 import {HubStorage} from "./HubStorage.sol";
 import {LibOrders} from "../libraries/LibOrders.sol";
 import {LibSignatures} from "../libraries/LibSignatures.sol";
@@ -9,14 +9,12 @@ import {PocoConstants} from "../libraries/PocoConstants.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {IMarket} from "../../interfaces/IMarket.sol";
 import {IEscrow} from "../../interfaces/IEscrow.sol";
-import {IRegistry} from "../../interfaces/IRegistry.sol";
-import {IWorkerpoolRegistry} from "../../interfaces/IWorkerpoolRegistry.sol";
 import {ICategoryManager} from "../../interfaces/ICategoryManager.sol";
 
 /// @title MatchBase
 /// @notice The checks every match runs (PROTOCOL §3.7 steps 1-25), the order consumption and the two escrow locks
 ///         of §3.9, shared by the classic market (MatchModule) and PoCo Boost, which each store their own deal record.
-abstract contract MatchBase is HubBase {
+abstract contract MatchBase is AssetDirectory {
     /// @dev Tag bits 1-3 (Scone, Gramine, TDX) of the dataset order are dropped from the demand [v6.2], so that a
     ///      dataset order tagged for one TEE framework runs on a pool offering another.
     bytes32 internal constant DATASET_TAG_MASK = ~bytes32(uint256(0xE));
@@ -90,7 +88,7 @@ abstract contract MatchBase is HubBase {
         if ((tag ^ app.tag) & TEE_BIT != 0) revert IMarket.TeeTagMismatch(tag, app.tag);
     }
 
-    /// @dev Steps 21-24: each asset is registered (its owner read from the registry, 0 when unknown) and each order
+    /// @dev Steps 21-24: each asset is registered (its owner read from the directory, 0 when unknown) and each order
     ///      is presigned or signed by its owner; fills the hashes and owners of `m`.
     function _checkAuthenticity(
         IexecTypes.AppOrder calldata app,
@@ -101,7 +99,7 @@ abstract contract MatchBase is HubBase {
     ) private view {
         bytes32 separator = _domainSeparator();
         m.appHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(app));
-        m.appOwner = IRegistry(APP_REGISTRY).entryOwner(app.app);
+        m.appOwner = _appOwner(app.app);
         if (m.appOwner == address(0)) revert IMarket.AppNotRegistered(app.app);
         if (!LibSignatures.isPresignedOrSigned(m.appOwner, m.appHash, app.sign)) {
             revert IMarket.InvalidAppOrderSignature(m.appHash, m.appOwner);
@@ -109,16 +107,15 @@ abstract contract MatchBase is HubBase {
         address datasetAddr = dataset.dataset;
         if (datasetAddr != address(0)) {
             m.datasetHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(dataset));
-            m.datasetOwner = IRegistry(DATASET_REGISTRY).entryOwner(datasetAddr);
+            m.datasetOwner = _datasetOwner(datasetAddr);
             if (m.datasetOwner == address(0)) revert IMarket.DatasetNotRegistered(datasetAddr);
             if (!LibSignatures.isPresignedOrSigned(m.datasetOwner, m.datasetHash, dataset.sign)) {
                 revert IMarket.InvalidDatasetOrderSignature(m.datasetHash, m.datasetOwner);
             }
         }
         m.workerpoolHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(workerpool));
-        // owner and policy in one call: the registry keeps the policy (WorkerpoolRegistry)
-        (m.workerpoolOwner, m.workerStakeRatio, m.schedulerRewardRatio) =
-            IWorkerpoolRegistry(WORKERPOOL_REGISTRY).entryOwnerAndPolicy(workerpool.workerpool);
+        // owner and policy in one directory word
+        (m.workerpoolOwner, m.workerStakeRatio, m.schedulerRewardRatio) = _workerpoolOwnerAndPolicy(workerpool.workerpool);
         if (m.workerpoolOwner == address(0)) revert IMarket.WorkerpoolNotRegistered(workerpool.workerpool);
         if (!LibSignatures.isPresignedOrSigned(m.workerpoolOwner, m.workerpoolHash, workerpool.sign)) {
             revert IMarket.InvalidWorkerpoolOrderSignature(m.workerpoolHash, m.workerpoolOwner);

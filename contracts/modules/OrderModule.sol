@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {AssetDirectory} from "../core/AssetDirectory.sol";
 import {HubBase} from "../core/HubBase.sol";
 import {HubStorage} from "../core/HubStorage.sol";
 import {LibOrders} from "../libraries/LibOrders.sol";
@@ -8,12 +9,11 @@ import {LibSignatures} from "../libraries/LibSignatures.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {IMarket} from "../../interfaces/IMarket.sol";
 import {IOrderManagement} from "../../interfaces/IOrderManagement.sol";
-import {IRegistry} from "../../interfaces/IRegistry.sol";
 
 /// @title OrderModule
 /// @notice On-chain order management (PROTOCOL §3.6): presign (SIGN) or close (CLOSE) an order, sent by its owner
 ///         or relayed with the owner's signature over the operation; order broadcast; the signature views.
-contract OrderModule is HubBase, IOrderManagement {
+contract OrderModule is AssetDirectory, IOrderManagement {
     constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry)
         HubBase(token, appRegistry, datasetRegistry, workerpoolRegistry)
     {}
@@ -24,7 +24,7 @@ contract OrderModule is HubBase, IOrderManagement {
 
     /// @inheritdoc IOrderManagement
     function manageAppOrder(IexecTypes.AppOrderOperation calldata op) external {
-        address owner = IRegistry(APP_REGISTRY).entryOwner(op.order.app);
+        address owner = _appOwner(op.order.app);
         if (owner == address(0)) revert IMarket.AppNotRegistered(op.order.app);
         bytes32 separator = _domainSeparator();
         _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
@@ -35,7 +35,7 @@ contract OrderModule is HubBase, IOrderManagement {
 
     /// @inheritdoc IOrderManagement
     function manageDatasetOrder(IexecTypes.DatasetOrderOperation calldata op) external {
-        address owner = IRegistry(DATASET_REGISTRY).entryOwner(op.order.dataset);
+        address owner = _datasetOwner(op.order.dataset);
         if (owner == address(0)) revert IMarket.DatasetNotRegistered(op.order.dataset);
         bytes32 separator = _domainSeparator();
         _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
@@ -46,7 +46,7 @@ contract OrderModule is HubBase, IOrderManagement {
 
     /// @inheritdoc IOrderManagement
     function manageWorkerpoolOrder(IexecTypes.WorkerpoolOrderOperation calldata op) external {
-        address owner = IRegistry(WORKERPOOL_REGISTRY).entryOwner(op.order.workerpool);
+        (address owner,,) = _workerpoolOwnerAndPolicy(op.order.workerpool);
         if (owner == address(0)) revert IMarket.WorkerpoolNotRegistered(op.order.workerpool);
         bytes32 separator = _domainSeparator();
         _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);

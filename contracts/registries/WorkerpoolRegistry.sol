@@ -5,11 +5,13 @@ import {Registry} from "./Registry.sol";
 import {Workerpool} from "./Workerpool.sol";
 import {IWorkerpool} from "../../interfaces/IRegistry.sol";
 import {IWorkerpoolRegistry} from "../../interfaces/IWorkerpoolRegistry.sol";
+import {LibEntryWords} from "../libraries/LibEntryWords.sol";
 
 /// @title WorkerpoolRegistry
 /// @notice ERC-721 registry of workerpools; `createWorkerpool` deploys a Workerpool clone and mints its NFT.
 /// @dev The registry also keeps each pool's policy (the Workerpool entry forwards `changePolicy` here), so a match
-///      learns a pool's owner and policy in one call (`entryOwnerAndPolicy`) instead of also calling the pool.
+///      learns a pool's owner and policy in one call (`entryOwnerAndPolicy`) instead of also calling the pool; a bound
+///      hub receives both in the pool's directory word on every mint, transfer and policy change.
 contract WorkerpoolRegistry is Registry, IWorkerpoolRegistry {
     uint256 private constant DEFAULT_WORKER_STAKE_RATIO = 30;
     uint256 private constant DEFAULT_SCHEDULER_REWARD_RATIO = 1;
@@ -39,8 +41,10 @@ contract WorkerpoolRegistry is Registry, IWorkerpoolRegistry {
 
     /// @inheritdoc IWorkerpoolRegistry
     function setPolicy(uint256 workerStakeRatio, uint256 schedulerRewardRatio) external {
-        if (_ownerOf(uint160(msg.sender)) == address(0)) revert NotAWorkerpool(msg.sender);
+        address owner = _ownerOf(uint160(msg.sender));
+        if (owner == address(0)) revert NotAWorkerpool(msg.sender);
         _policies[msg.sender] = POLICY_SET | (workerStakeRatio << 8) | schedulerRewardRatio;
+        _report(msg.sender, owner);
     }
 
     /// @inheritdoc IWorkerpoolRegistry
@@ -66,6 +70,11 @@ contract WorkerpoolRegistry is Registry, IWorkerpoolRegistry {
             workerStakeRatio = IWorkerpool(workerpool).m_workerStakeRatioPolicy();
             schedulerRewardRatio = IWorkerpool(workerpool).m_schedulerRewardRatioPolicy();
         }
+    }
+
+    function _entryWord(address workerpool, address owner) internal view override returns (uint256) {
+        (uint256 workerStakeRatio, uint256 schedulerRewardRatio) = policyOf(workerpool);
+        return LibEntryWords.ofWorkerpool(owner, workerStakeRatio, schedulerRewardRatio);
     }
 
     function _salt(address owner, string calldata description) private pure returns (bytes32) {
