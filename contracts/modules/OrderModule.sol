@@ -26,10 +26,9 @@ contract OrderModule is AssetDirectory, IOrderManagement {
     function manageAppOrder(IexecTypes.AppOrderOperation calldata op) external {
         address owner = _appOwner(op.order.app);
         if (owner == address(0)) revert IMarket.AppNotRegistered(op.order.app);
-        bytes32 separator = _domainSeparator();
-        _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
-        bytes32 orderHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(op.order));
-        if (_apply(op.operation, orderHash, owner, op.order.volume)) emit SignedAppOrder(orderHash);
+        (bool signed, bytes32 orderHash) =
+            _manage(owner, LibOrders.hash(op), LibOrders.hash(op.order), op.operation, op.order.volume, op.sign);
+        if (signed) emit SignedAppOrder(orderHash);
         else emit ClosedAppOrder(orderHash);
     }
 
@@ -37,10 +36,9 @@ contract OrderModule is AssetDirectory, IOrderManagement {
     function manageDatasetOrder(IexecTypes.DatasetOrderOperation calldata op) external {
         address owner = _datasetOwner(op.order.dataset);
         if (owner == address(0)) revert IMarket.DatasetNotRegistered(op.order.dataset);
-        bytes32 separator = _domainSeparator();
-        _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
-        bytes32 orderHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(op.order));
-        if (_apply(op.operation, orderHash, owner, op.order.volume)) emit SignedDatasetOrder(orderHash);
+        (bool signed, bytes32 orderHash) =
+            _manage(owner, LibOrders.hash(op), LibOrders.hash(op.order), op.operation, op.order.volume, op.sign);
+        if (signed) emit SignedDatasetOrder(orderHash);
         else emit ClosedDatasetOrder(orderHash);
     }
 
@@ -48,20 +46,18 @@ contract OrderModule is AssetDirectory, IOrderManagement {
     function manageWorkerpoolOrder(IexecTypes.WorkerpoolOrderOperation calldata op) external {
         (address owner,,) = _workerpoolOwnerAndPolicy(op.order.workerpool);
         if (owner == address(0)) revert IMarket.WorkerpoolNotRegistered(op.order.workerpool);
-        bytes32 separator = _domainSeparator();
-        _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
-        bytes32 orderHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(op.order));
-        if (_apply(op.operation, orderHash, owner, op.order.volume)) emit SignedWorkerpoolOrder(orderHash);
+        (bool signed, bytes32 orderHash) =
+            _manage(owner, LibOrders.hash(op), LibOrders.hash(op.order), op.operation, op.order.volume, op.sign);
+        if (signed) emit SignedWorkerpoolOrder(orderHash);
         else emit ClosedWorkerpoolOrder(orderHash);
     }
 
     /// @inheritdoc IOrderManagement
     function manageRequestOrder(IexecTypes.RequestOrderOperation calldata op) external {
         address owner = op.order.requester;
-        bytes32 separator = _domainSeparator();
-        _authorize(owner, LibOrders.toTypedDataHash(separator, LibOrders.hash(op)), op.sign);
-        bytes32 orderHash = LibOrders.toTypedDataHash(separator, LibOrders.hash(op.order));
-        if (_apply(op.operation, orderHash, owner, op.order.volume)) emit SignedRequestOrder(orderHash);
+        (bool signed, bytes32 orderHash) =
+            _manage(owner, LibOrders.hash(op), LibOrders.hash(op.order), op.operation, op.order.volume, op.sign);
+        if (signed) emit SignedRequestOrder(orderHash);
         else emit ClosedRequestOrder(orderHash);
     }
 
@@ -116,26 +112,31 @@ contract OrderModule is AssetDirectory, IOrderManagement {
     // Internal
     // ---------------------------------------------------------------------------------------------------------------
 
-    /// @dev The owner sends the operation itself, or anyone relays it with the owner's signature over its hash.
-    function _authorize(address owner, bytes32 operationHash, bytes calldata sign) private view {
-        if (msg.sender == owner) return;
-        if (!LibSignatures.isValidSignature(owner, operationHash, sign)) {
-            revert InvalidSenderOrSignature(msg.sender, owner);
+    /// @dev What every manage*Order does once the order's owner is known: the owner sends the operation itself, or
+    ///      anyone relays it with the owner's signature over its typed-data hash; then SIGN presigns the order for
+    ///      its current owner, or CLOSE marks its whole volume consumed (irreversible). Returns true for SIGN.
+    function _manage(
+        address owner,
+        bytes32 operationStructHash,
+        bytes32 orderStructHash,
+        IexecTypes.OrderOperationEnum operation,
+        uint256 volume,
+        bytes calldata sign
+    ) private returns (bool signed, bytes32 orderHash) {
+        bytes32 separator = _domainSeparator();
+        if (msg.sender != owner) {
+            bytes32 operationHash = LibOrders.toTypedDataHash(separator, operationStructHash);
+            if (!LibSignatures.isValidSignature(owner, operationHash, sign)) {
+                revert InvalidSenderOrSignature(msg.sender, owner);
+            }
         }
-    }
-
-    /// @dev SIGN presigns the order for its current owner; CLOSE marks its whole volume consumed (irreversible).
-    ///      Returns true for SIGN.
-    function _apply(IexecTypes.OrderOperationEnum operation, bytes32 orderHash, address owner, uint256 volume)
-        private
-        returns (bool signed)
-    {
+        orderHash = LibOrders.toTypedDataHash(separator, orderStructHash);
         HubStorage.Layout storage $ = HubStorage.layout();
         if (operation == IexecTypes.OrderOperationEnum.SIGN) {
             $.presigned[orderHash] = owner;
-            return true;
+            return (true, orderHash);
         }
         $.consumed[orderHash] = volume;
-        return false;
+        return (false, orderHash);
     }
 }
