@@ -90,14 +90,19 @@ abstract contract HubBase {
     /// @dev Unfreezes `value` of `account` and gives it back to its free balance.
     function _unlock(address account, uint256 value) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
+        _unlockAccount($, account, value);
+        _takeFromHub($, value);
+    }
+
+    /// @dev The account side of an unlock: frozen -> free, with the events. The caller takes `value` off the hub's
+    ///      balance, so that a payout of several moves writes the hub's word once.
+    function _unlockAccount(HubStorage.Layout storage $, address account, uint256 value) internal {
         uint256 word = $.accounts[account];
         uint256 frozen = HubStorage.frozenIn(word);
         if (frozen < value) revert IEscrow.InsufficientFrozen(account, frozen, value);
         unchecked {
             // frozen >= value: the subtraction stays in the frozen half; free + value <= supply
             $.accounts[account] = word - (value << HubStorage.FROZEN_SHIFT) + value;
-            // cannot underflow: frozen[account] <= balance(hub) by the escrow invariant
-            $.accounts[address(this)] -= value;
         }
         emit IEscrow.Transfer(address(this), account, value);
         emit IEscrow.Unlock(account, value);
@@ -106,10 +111,12 @@ abstract contract HubBase {
     /// @dev Pays `value` out of the hub's balance (value seized earlier in the same tx) to `account`.
     function _reward(address account, uint256 value, bytes32 ref) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
-        unchecked {
-            // cannot underflow: `value` was seized in this transaction, so it is part of balance(hub)
-            $.accounts[address(this)] -= value;
-        }
+        _takeFromHub($, value);
+        _rewardAccount($, account, value, ref);
+    }
+
+    /// @dev The account side of a reward: credit and events. The caller takes `value` off the hub's balance.
+    function _rewardAccount(HubStorage.Layout storage $, address account, uint256 value, bytes32 ref) internal {
         HubStorage.credit($, account, value);
         emit IEscrow.Transfer(address(this), account, value);
         emit IEscrow.Reward(account, value, ref);
@@ -135,31 +142,53 @@ abstract contract HubBase {
         }
     }
 
+    /// @dev Takes `value` off the hub's balance. Cannot underflow: `value` was frozen or seized, so it is part of
+    ///      balance(hub) by the escrow invariant.
+    function _takeFromHub(HubStorage.Layout storage $, uint256 value) internal {
+        unchecked {
+            $.accounts[address(this)] -= value;
+        }
+    }
+
     /// @dev A failed task's seized scheduler stake goes to the kitty: frozen, never free (Halborn 7.4: no balance
     ///      round trip, the events say Reward then Lock). The value already sits in the hub's balance.
     function _rewardKitty(uint256 value, bytes32 ref) internal {
-        HubStorage.Layout storage $ = HubStorage.layout();
+        _rewardKittyAndTake(HubStorage.layout(), value, 0, ref);
+    }
+
+    /// @dev `_rewardKitty`, and `out` (what the settlement unlocks, before or after) taken off the hub's balance in
+    ///      the same write of the hub's word. The other moves write only their own account's word, so one write of
+    ///      the sum leaves the same state as one write per move.
+    function _rewardKittyAndTake(HubStorage.Layout storage $, uint256 value, uint256 out, bytes32 ref) internal {
         unchecked {
-            $.accounts[address(this)] += value << HubStorage.FROZEN_SHIFT; // the kitty's frozen half, <= supply
+            // the kitty's frozen half + value <= supply; out <= balance(hub) (see _takeFromHub)
+            $.accounts[address(this)] = $.accounts[address(this)] + (value << HubStorage.FROZEN_SHIFT) - out;
         }
         emit IEscrow.Reward(PocoConstants.KITTY_ADDRESS, value, ref);
         emit IEscrow.Lock(PocoConstants.KITTY_ADDRESS, value);
     }
 
     /// @dev The kitty's share of a successful task (PROTOCOL §4.6): min(max(10 % of the kitty, KITTY_MIN), kitty),
-    ///      seized from the kitty (Seize event); 0 when the kitty is empty. The caller rewards the scheduler with it.
-    function _seizeKittySlice(bytes32 ref) internal returns (uint256 slice) {
-        HubStorage.Layout storage $ = HubStorage.layout();
+    ///      seized from the kitty (Seize event); 0 when the kitty is empty. The caller rewards the scheduler with it
+    ///      through `_rewardAccount`. The hub's word is written once for the whole payout: besides the slice (out of
+    ///      the kitty's frozen half and, paid to the scheduler, out of the hub's balance), `out` is taken off the
+    ///      hub's balance: every value the settlement rewards or unlocks, before or after this call, slice aside.
+    function _seizeKittySliceAndTake(HubStorage.Layout storage $, uint256 out, bytes32 ref)
+        internal
+        returns (uint256 slice)
+    {
         uint256 hub = $.accounts[address(this)];
         uint256 kitty = HubStorage.frozenIn(hub);
-        if (kitty == 0) return 0;
-        slice = _pct(kitty, PocoConstants.KITTY_RATIO);
-        if (slice < PocoConstants.KITTY_MIN) slice = PocoConstants.KITTY_MIN;
-        if (slice > kitty) slice = kitty;
-        unchecked {
-            $.accounts[address(this)] = hub - (slice << HubStorage.FROZEN_SHIFT); // slice <= kitty
+        if (kitty != 0) {
+            slice = _pct(kitty, PocoConstants.KITTY_RATIO);
+            if (slice < PocoConstants.KITTY_MIN) slice = PocoConstants.KITTY_MIN;
+            if (slice > kitty) slice = kitty;
+            emit IEscrow.Seize(PocoConstants.KITTY_ADDRESS, slice, ref);
         }
-        emit IEscrow.Seize(PocoConstants.KITTY_ADDRESS, slice, ref);
+        unchecked {
+            // slice <= kitty; out + slice <= balance(hub)
+            $.accounts[address(this)] = hub - (slice << HubStorage.FROZEN_SHIFT) - slice - out;
+        }
     }
 
     /// @dev taskid = keccak256(dealid ‖ idx): idx is absolute for classic deals, relative (0-based) for Boost.

@@ -128,14 +128,18 @@ abstract contract PocoBase is HubBase {
     }
 
     /// @dev PROTOCOL §4.6 successWork: the sponsor pays the task price, app and dataset owners are paid, the
-    ///      scheduler's stake is released and it receives the kitty slice. The workers' pot is paid by the caller.
-    function _successWork(bytes32 taskid, Terms memory t) internal {
+    ///      scheduler's stake is released and it receives the kitty slice. The workers' pot is paid by the caller,
+    ///      through `_rewardAccount` / `_unlockAccount`: `laterOut` is all the caller rewards or unlocks afterwards,
+    ///      taken off the hub's balance here, so that the hub's word is written once per settlement.
+    function _successWork(bytes32 taskid, Terms memory t, uint256 laterOut) internal {
+        HubStorage.Layout storage $ = HubStorage.layout();
         _seize(t.sponsor, t.appPrice + t.datasetPrice + t.workerpoolPrice, taskid);
-        if (t.appPrice != 0) _reward(t.appOwner, t.appPrice, taskid);
-        if (t.datasetPrice != 0) _reward(t.datasetOwner, t.datasetPrice, taskid);
-        _unlock(t.scheduler, _pct(t.workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO));
-        uint256 slice = _seizeKittySlice(taskid);
-        if (slice != 0) _reward(t.scheduler, slice, taskid);
+        if (t.appPrice != 0) _rewardAccount($, t.appOwner, t.appPrice, taskid);
+        if (t.datasetPrice != 0) _rewardAccount($, t.datasetOwner, t.datasetPrice, taskid);
+        uint256 stake = _pct(t.workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
+        _unlockAccount($, t.scheduler, stake);
+        uint256 slice = _seizeKittySliceAndTake($, t.appPrice + t.datasetPrice + stake + laterOut, taskid);
+        if (slice != 0) _rewardAccount($, t.scheduler, slice, taskid);
     }
 
     /// @dev Tells the deal's callback contract, if any, about the result (PROTOCOL §4.9). The call gets at most

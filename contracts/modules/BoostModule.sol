@@ -122,11 +122,12 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
 
         task.status = STATUS_FAILED;
         uint256 workerpoolPrice = deal.workerpoolPrice;
-        _unlock(_sponsorOf(deal, deal.flags), uint256(deal.appPrice) + deal.datasetPrice + workerpoolPrice);
+        uint256 price = uint256(deal.appPrice) + deal.datasetPrice + workerpoolPrice;
+        _unlockAccount($, _sponsorOf(deal, deal.flags), price);
         // The scheduler's stake is not refunded to the requester (who could farm it with a failing app): kitty.
         uint256 stake = _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
         _seize(deal.workerpoolOwner, stake, taskId);
-        _rewardKitty(stake, taskId);
+        _rewardKittyAndTake($, stake, price, taskId); // the unlocked price leaves the hub in the same write
         emit IPoco.TaskClaimed(taskId);
     }
 
@@ -240,14 +241,18 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
             datasetOwner = deal.datasetOwner;
         }
         uint256 workerReward = HubStorage.boostWorkerReward(deal);
-        _seize(_sponsorOf(deal, flags), appPrice + datasetPrice + workerpoolPrice, taskId);
-        _reward(msg.sender, workerReward, taskId);
-        if (appPrice > 0) _reward(deal.appOwner, appPrice, taskId);
-        if (datasetPrice > 0) _reward(datasetOwner, datasetPrice, taskId);
-        _unlock(scheduler, _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO));
-        uint256 slice = _seizeKittySlice(taskId);
+        uint256 stake = _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
+        uint256 price = appPrice + datasetPrice + workerpoolPrice;
+        HubStorage.Layout storage $ = HubStorage.layout();
+        _seize(_sponsorOf(deal, flags), price, taskId);
+        _rewardAccount($, msg.sender, workerReward, taskId);
+        if (appPrice > 0) _rewardAccount($, deal.appOwner, appPrice, taskId);
+        if (datasetPrice > 0) _rewardAccount($, datasetOwner, datasetPrice, taskId);
+        _unlockAccount($, scheduler, stake);
+        // one write of the hub's word: the task price and the stake leave it (the slice too, inside)
+        uint256 slice = _seizeKittySliceAndTake($, price + stake, taskId);
         // workerReward <= workerpoolPrice by construction (pct with a ratio <= 100)
-        _reward(scheduler, workerpoolPrice - workerReward + slice, taskId);
+        _rewardAccount($, scheduler, workerpoolPrice - workerReward + slice, taskId);
     }
 
     /// @dev Runs the deal's callback with the hub's callback gas. Its outcome is ignored (a requester's failing

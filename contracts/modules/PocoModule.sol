@@ -203,19 +203,23 @@ abstract contract PocoModule is PocoBase, IPoco {
         task.status = TASK_COMPLETED;
         task.results = results;
         if (resultsCallback.length != 0) task.resultsCallback = resultsCallback;
-        _successWork(taskid, t);
-        _distributeRewards(task, taskid, t);
+        // _distributeRewards pays out the workerpool price plus every contributor's stake (see there)
+        uint256 count = task.contributors.length;
+        _successWork(taskid, t, t.workerpoolPrice + count * t.workerStake);
+        _distributeRewards(task, taskid, t, count);
         emit TaskFinalize(taskid, results);
         _executeCallback(taskid, callback, resultsCallback);
     }
 
     /// @dev PROTOCOL §4.6 distributeRewards. The pot is the workerpool price plus the stakes of contributors who did
     ///      not prove the result; workers get pct(pot, 100 - ratio) in proportion to their log-weights (floored), the
-    ///      scheduler the rest, rounding dust included.
-    function _distributeRewards(HubStorage.Task storage task, bytes32 taskid, Terms memory t) private {
+    ///      scheduler the rest, rounding dust included. The hub pays out the workerpool price and every stake
+    ///      (proved stakes unlocked, the others seized into the pot), already taken off its balance by _successWork.
+    function _distributeRewards(HubStorage.Task storage task, bytes32 taskid, Terms memory t, uint256 count)
+        private
+    {
         HubStorage.Layout storage $ = HubStorage.layout();
         mapping(address => HubStorage.Contribution) storage contributions = $.contributions[taskid];
-        uint256 count = task.contributors.length;
         address[] memory workers = new address[](count);
         uint256[] memory logWeights = new uint256[](count); // 0 = did not prove
         uint256 totalReward = t.workerpoolPrice;
@@ -241,8 +245,8 @@ abstract contract PocoModule is PocoBase, IPoco {
                 // totalLogWeight >= w > 0; no overflow: prices are uint96 and log-weights < 256
                 uint256 share = workersReward * w / totalLogWeight;
                 totalReward -= share;
-                _unlock(worker, t.workerStake);
-                _reward(worker, share, taskid);
+                _unlockAccount($, worker, t.workerStake);
+                _rewardAccount($, worker, share, taskid);
                 if (replicated) {
                     $.workerScores[worker] += 1;
                     emit AccurateContribution(worker, taskid);
@@ -254,7 +258,7 @@ abstract contract PocoModule is PocoBase, IPoco {
                 emit FaultyContribution(worker, taskid);
             }
         }
-        _reward(t.scheduler, totalReward, taskid);
+        _rewardAccount($, t.scheduler, totalReward, taskid);
     }
 
     /// @inheritdoc IPoco
@@ -306,10 +310,10 @@ abstract contract PocoModule is PocoBase, IPoco {
 
         // fast rewards: no stake, no score change; the scheduler keeps its ratio (and the kitty slice)
         Terms memory t = _terms(deal);
-        _successWork(taskid, t);
+        _successWork(taskid, t, t.workerpoolPrice); // the two rewards below share the workerpool price
         uint256 workerReward = _pct(t.workerpoolPrice, 100 - t.schedulerRewardRatio);
-        _reward(msg.sender, workerReward, taskid);
-        _reward(t.scheduler, t.workerpoolPrice - workerReward, taskid);
+        _rewardAccount($, msg.sender, workerReward, taskid);
+        _rewardAccount($, t.scheduler, t.workerpoolPrice - workerReward, taskid);
         emit TaskFinalize(taskid, results);
         _executeCallback(taskid, callback, resultsCallback);
     }
@@ -348,13 +352,15 @@ abstract contract PocoModule is PocoBase, IPoco {
 
         task.status = TASK_FAILED;
         Terms memory t = _terms($.deals[task.dealid]);
-        _unlock(t.sponsor, t.appPrice + t.datasetPrice + t.workerpoolPrice);
+        uint256 price = t.appPrice + t.datasetPrice + t.workerpoolPrice;
+        _unlockAccount($, t.sponsor, price);
         uint256 schedulerStake = _pct(t.workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
         _seize(t.scheduler, schedulerStake, taskid);
-        _rewardKitty(schedulerStake, taskid);
         uint256 count = task.contributors.length;
+        // the unlocked price and stakes leave the hub in the kitty's write of the hub word
+        _rewardKittyAndTake($, schedulerStake, price + count * t.workerStake, taskid);
         for (uint256 i = 0; i < count; ++i) {
-            _unlock(task.contributors[i], t.workerStake);
+            _unlockAccount($, task.contributors[i], t.workerStake);
         }
         emit TaskClaimed(taskid);
     }
