@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {HubStorage} from "../core/HubStorage.sol";
 import {PocoConstants} from "./PocoConstants.sol";
@@ -31,31 +30,38 @@ library LibSignatures {
     }
 
     /// @dev The EOA that signed `hash`, or 0 when the signature is malformed or invalid. Accepts v in {0, 1} as
-    ///      {27, 28} (as PoCo v5 did); rejects high-s (malleable) signatures through OpenZeppelin's ECDSA.
-    function recover(bytes32 hash, bytes calldata signature) internal pure returns (address) {
-        bytes32 r;
-        bytes32 s;
-        address signer;
-        ECDSA.RecoverError err;
-        if (signature.length == 65) {
-            uint8 v;
-            assembly ("memory-safe") {
-                r := calldataload(signature.offset)
-                s := calldataload(add(signature.offset, 0x20))
+    ///      {27, 28} (as PoCo v5 did); rejects high-s (malleable) signatures. Same answers as OpenZeppelin's
+    ///      ECDSA.tryRecover (a test compares them), calling the ecrecover precompile directly: no error tuple,
+    ///      no free-memory bookkeeping.
+    function recover(bytes32 hash, bytes calldata signature) internal view returns (address signer) {
+        assembly ("memory-safe") {
+            let v := 0 // any other length stays invalid: the precompile answers nothing for v = 0
+            let r := calldataload(signature.offset)
+            let s := calldataload(add(signature.offset, 0x20))
+            switch signature.length
+            case 65 {
                 v := byte(0, calldataload(add(signature.offset, 0x40)))
+                if lt(v, 27) { v := add(v, 27) }
             }
-            if (v < 27) v += 27;
-            (signer, err,) = ECDSA.tryRecover(hash, v, r, s);
-        } else if (signature.length == 64) {
-            assembly ("memory-safe") {
-                r := calldataload(signature.offset)
-                s := calldataload(add(signature.offset, 0x20)) // vs: s with v's parity in the top bit
+            case 64 {
+                // EIP-2098 vs: v's parity in the top bit of s
+                v := add(shr(255, s), 27)
+                s := and(s, 0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff)
             }
-            (signer, err,) = ECDSA.tryRecover(hash, r, s);
-        } else {
-            return address(0); // any other length is invalid
+            // s in the lower half order only (EIP-2, as OpenZeppelin)
+            if and(gt(v, 0), iszero(gt(s, 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0))) {
+                // arguments after the free memory pointer (not allocated); the answer in scratch space, which
+                // stays 0 when the precompile rejects the input (it returns nothing then)
+                let ptr := mload(0x40)
+                mstore(ptr, hash)
+                mstore(add(ptr, 0x20), v)
+                mstore(add(ptr, 0x40), r)
+                mstore(add(ptr, 0x60), s)
+                mstore(0x00, 0)
+                pop(staticcall(gas(), 0x01, ptr, 0x80, 0x00, 0x20))
+                signer := mload(0x00)
+            }
         }
-        return err == ECDSA.RecoverError.NoError ? signer : address(0);
     }
 
     /// @dev True if `hash` was presigned on chain by `identity`. The stored signer is compared with the owner the

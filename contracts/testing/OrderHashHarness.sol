@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {LibOrders} from "../libraries/LibOrders.sol";
 import {LibSignatures} from "../libraries/LibSignatures.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
@@ -50,8 +51,36 @@ contract OrderHashHarness {
         return LibOrders.toTypedDataHash(separator, structHash);
     }
 
-    function recover(bytes32 hash, bytes calldata signature) external pure returns (address) {
+    function recover(bytes32 hash, bytes calldata signature) external view returns (address) {
         return LibSignatures.recover(hash, signature);
+    }
+
+    /// @notice LibSignatures.recover as it was written on OpenZeppelin's ECDSA.tryRecover: the reference of a
+    ///         differential test (the library now calls the precompile itself).
+    function recoverWithOpenZeppelin(bytes32 hash, bytes calldata signature) external pure returns (address) {
+        bytes32 r;
+        bytes32 s;
+        address signer;
+        ECDSA.RecoverError err;
+        if (signature.length == 65) {
+            uint8 v;
+            assembly ("memory-safe") {
+                r := calldataload(signature.offset)
+                s := calldataload(add(signature.offset, 0x20))
+                v := byte(0, calldataload(add(signature.offset, 0x40)))
+            }
+            if (v < 27) v += 27;
+            (signer, err,) = ECDSA.tryRecover(hash, v, r, s);
+        } else if (signature.length == 64) {
+            assembly ("memory-safe") {
+                r := calldataload(signature.offset)
+                s := calldataload(add(signature.offset, 0x20))
+            }
+            (signer, err,) = ECDSA.tryRecover(hash, r, s);
+        } else {
+            return address(0);
+        }
+        return err == ECDSA.RecoverError.NoError ? signer : address(0);
     }
 
     function isAuthorized(address restriction, address account) external view returns (bool) {

@@ -119,3 +119,38 @@ def test_recover_rejects_high_s(harness):
     s = int.from_bytes(sig[32:64], "big")
     flipped = sig[:32] + (SECP256K1_N - s).to_bytes(32, "big") + bytes([55 - sig[64]])
     assert harness.recover(digest, flipped) == "0x" + "00" * 20
+
+
+HALF_N = SECP256K1_N // 2
+# edge values of r and s around the curve order, its half (the malleability bound) and the word size
+st_edge = st.sampled_from(
+    [0, 1, HALF_N - 1, HALF_N, HALF_N + 1, SECP256K1_N - 1, SECP256K1_N, 2**255 - 1, 2**255]
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.data_too_large, HealthCheck.too_slow])
+@given(
+    digest=st_b32,
+    length=st.sampled_from([64, 65, 65, 63, 66]),
+    r=st.none() | st_edge | st_uint,
+    s=st.none() | st_edge | st_uint,
+    v=st.none() | st.integers(0, 255),
+    other_digest=st.booleans(),
+)
+def test_recover_matches_openzeppelin(harness, digest, length, r, s, v, other_digest):
+    # a real signature of `digest` with any part replaced, checked against OpenZeppelin's ECDSA on the same bytes
+    sig = bytearray(sign_hash(KEY, digest))
+    if r is not None:
+        sig[0:32] = r.to_bytes(32, "big")
+    if s is not None:
+        sig[32:64] = s.to_bytes(32, "big")
+    if v is not None:
+        sig[64] = v
+    if length == 64:
+        # EIP-2098: v's parity in the top bit of s
+        vs = int.from_bytes(sig[32:64], "big") | ((sig[64] - 27) % 2 << 255 if sig[64] >= 27 else 0)
+        sig = sig[:32] + bytearray(vs.to_bytes(32, "big"))
+    else:
+        sig = (sig + b"\x07")[:length]
+    hashed = bytes(32) if other_digest else digest
+    assert harness.recover(hashed, bytes(sig)) == harness.recoverWithOpenZeppelin(hashed, bytes(sig))
