@@ -123,15 +123,21 @@ library HubStorage {
         address sponsor;
     }
 
+    /// @notice A category. `refWord` is its workClockTimeRef (<= MAX_WORK_CLOCK_TIME_REF) with CATEGORY_EXISTS set,
+    ///         so that the one read a match makes proves that the category exists and gives its reference time.
     struct Category {
         string name;
         string description;
-        uint256 workClockTimeRef;
+        uint256 refWord;
     }
+
+    uint256 internal constant CATEGORY_EXISTS = 1 << 255;
 
     struct Layout {
         // ---- hub ----
         address owner;
+        /// number of categories (ids 0 .. count - 1); in the owner's slot, which createCategory reads anyway
+        uint96 categoryCount;
         /// selector => module the hub delegates it to
         mapping(bytes4 selector => address module) modules;
         // ---- escrow (ERC-20 "Staked RLC") ----
@@ -142,7 +148,7 @@ library HubStorage {
         // ---- configuration ----
         address teebroker;
         uint256 callbackgas;
-        Category[] categories;
+        mapping(uint256 catid => Category) categories;
         // ---- market ----
         mapping(bytes32 orderHash => address signer) presigned;
         mapping(bytes32 orderHash => uint256 volume) consumed;
@@ -211,6 +217,11 @@ library HubStorage {
 
     function setHubWord(Layout storage $, uint256 hubBalance, uint256 kittyFrozen) internal {
         $.accounts[address(this)] = toWord(hubBalance, kittyFrozen);
+    }
+
+    /// @dev A category's workClockTimeRef from its ref word (HubStorage.Category.refWord).
+    function timeRefIn(uint256 refWord) internal pure returns (uint256) {
+        return refWord & ~CATEGORY_EXISTS;
     }
 
     /// @dev What the worker of a Boost task earns: the workerpool price minus the scheduler's ratio.

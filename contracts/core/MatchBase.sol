@@ -72,9 +72,11 @@ abstract contract MatchBase is AssetDirectory {
     ) private view returns (bytes32 tag) {
         uint256 category = request.category;
         if (category != workerpool.category) revert IMarket.CategoryMismatch(category, workerpool.category);
-        uint256 categoryCount = HubStorage.layout().categories.length;
-        // solhint-disable-next-line gas-strict-inequalities
-        if (category >= categoryCount) revert ICategoryManager.UnknownCategory(category, categoryCount);
+        // one read proves that the category exists and warms its reference time for the deal (Category.refWord)
+        HubStorage.Layout storage $ = HubStorage.layout();
+        if ($.categories[category].refWord & HubStorage.CATEGORY_EXISTS == 0) {
+            revert ICategoryManager.UnknownCategory(category, $.categoryCount);
+        }
         if (request.trust > workerpool.trust) revert IMarket.TrustTooHigh(request.trust, workerpool.trust);
         if (request.appmaxprice < app.appprice) revert IMarket.AppOverpriced(request.appmaxprice, app.appprice);
         if (request.datasetmaxprice < dataset.datasetprice) {

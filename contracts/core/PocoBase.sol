@@ -56,7 +56,7 @@ abstract contract PocoBase is HubBase {
 
         // categories are bounded by MAX_WORK_CLOCK_TIME_REF (uint32) and startTime is a uint40: every deadline below
         // fits in 40 bits for millennia; idx < botFirst + botSize, both uint48.
-        uint256 timeref = $.categories[deal.category].workClockTimeRef;
+        uint256 timeref = HubStorage.timeRefIn($.categories[deal.category].refWord);
         uint256 start = deal.startTime;
         task.status = TASK_ACTIVE;
         task.timeref = uint40(timeref);

@@ -22,25 +22,29 @@ contract CategoryModule is HubBase, ICategoryManager {
         if (workClockTimeRef > PocoConstants.MAX_WORK_CLOCK_TIME_REF) {
             revert WorkClockTimeRefTooLarge(workClockTimeRef, PocoConstants.MAX_WORK_CLOCK_TIME_REF);
         }
-        HubStorage.Category[] storage categories = HubStorage.layout().categories;
-        catid = categories.length;
-        categories.push(HubStorage.Category({name: name, description: description, workClockTimeRef: workClockTimeRef}));
+        HubStorage.Layout storage $ = HubStorage.layout();
+        catid = $.categoryCount; // the owner's slot, warm after onlyOwner
+        $.categoryCount = uint96(catid + 1); // one at a time, by the owner: never near 2^96
+        HubStorage.Category storage category = $.categories[catid];
+        category.name = name;
+        category.description = description;
+        category.refWord = workClockTimeRef | HubStorage.CATEGORY_EXISTS;
         emit CreateCategory(catid, name, description, workClockTimeRef);
     }
 
     function viewCategory(uint256 catid) external view returns (IexecTypes.Category memory) {
-        HubStorage.Category[] storage categories = HubStorage.layout().categories;
-        // solhint-disable-next-line gas-strict-inequalities
-        if (catid >= categories.length) revert UnknownCategory(catid, categories.length);
-        HubStorage.Category storage category = categories[catid];
+        HubStorage.Layout storage $ = HubStorage.layout();
+        HubStorage.Category storage category = $.categories[catid];
+        uint256 refWord = category.refWord;
+        if (refWord & HubStorage.CATEGORY_EXISTS == 0) revert UnknownCategory(catid, $.categoryCount);
         return IexecTypes.Category({
             name: category.name,
             description: category.description,
-            workClockTimeRef: category.workClockTimeRef
+            workClockTimeRef: HubStorage.timeRefIn(refWord)
         });
     }
 
     function countCategory() external view returns (uint256) {
-        return HubStorage.layout().categories.length;
+        return HubStorage.layout().categoryCount;
     }
 }

@@ -162,6 +162,19 @@ def test_category_mismatch_reverts(boost_orders, match_boost):
         match_boost(orders)
 
 
+def test_unknown_category_reverts_with_the_count(boost_orders, match_boost, hub):
+    count = hub.countCategory()
+    orders = boost_orders(category=count)
+    with reverts_with("UnknownCategory", count, count):
+        match_boost(orders)
+
+
+def test_deadline_from_the_category_reference_time(hub, boost_deal, owner):
+    catid = hub.createCategory("B", "", 1234, {"from": owner}).events["CreateCategory"]["catid"]
+    deal_id, tx, _ = boost_deal(category=catid)
+    assert hub.viewDealBoost(deal_id)["deadline"] == tx.timestamp + CONTRIBUTION_DEADLINE_RATIO * 1234
+
+
 def test_bad_request_signature_reverts(boost_orders, match_boost, domain, requester, anyone, key_of):
     orders = boost_orders()
     orders.request.sign_with(key_of(anyone), domain)

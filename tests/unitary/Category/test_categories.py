@@ -44,3 +44,34 @@ def test_view_unknown_category_reverts(hub):
     count = hub.countCategory()
     with reverts_with("UnknownCategory", count, count):
         hub.viewCategory(count)
+
+
+def test_view_huge_category_id_reverts_with_the_count(hub):
+    count = hub.countCategory()
+    with reverts_with("UnknownCategory", 2**256 - 1, count):
+        hub.viewCategory(2**256 - 1)
+
+
+def test_long_texts_and_zero_time_ref(hub, owner):
+    # a zero reference time still names an existing category (its stored word carries an "exists" bit)
+    name, description = "N" * 40, "D" * 100
+    tx = hub.createCategory(name, description, 0, {"from": owner})
+    catid = tx.events["CreateCategory"]["catid"]
+    assert hub.viewCategory(catid) == (name, description, 0)
+    assert hub.countCategory() == catid + 1
+
+
+def test_zero_time_ref_category_can_be_matched(hub, owner, make_deal):
+    catid = hub.createCategory("ZERO", "", 0, {"from": owner}).events["CreateCategory"]["catid"]
+    deal = make_deal(category=catid)
+    assert hub.viewDeal(deal.dealid)["category"] == catid
+
+
+def test_owner_changes_keep_the_count(hub, owner, anyone):
+    # the count shares the owner's storage slot
+    count = hub.countCategory()
+    hub.transferOwnership(anyone, {"from": owner})
+    assert hub.countCategory() == count and hub.owner() == anyone
+    hub.createCategory("AFTER", "", 5, {"from": anyone})
+    hub.renounceOwnership({"from": anyone})
+    assert hub.countCategory() == count + 1 and hub.viewCategory(count) == ("AFTER", "", 5)
