@@ -32,6 +32,7 @@ abstract contract MatchBase is AssetDirectory {
         uint256 workerStakeRatio; // the workerpool's policy now (snapshotted into the deal, §3.8)
         uint256 schedulerRewardRatio;
         bytes32 tag; // combined demand
+        uint256 timeRef; // the category's workClockTimeRef
         uint256 botFirst; // consumed[requestHash] before this match
         uint256 volume;
     }
@@ -44,7 +45,7 @@ abstract contract MatchBase is AssetDirectory {
         IexecTypes.WorkerpoolOrder calldata workerpool,
         IexecTypes.RequestOrder calldata request
     ) internal view returns (Match memory m) {
-        m.tag = _checkCompatibility(app, dataset, workerpool, request);
+        (m.tag, m.timeRef) = _checkCompatibility(app, dataset, workerpool, request);
 
         // ---- matching (steps 9-10) ----
         address appAddr = app.app;
@@ -63,20 +64,22 @@ abstract contract MatchBase is AssetDirectory {
         (m.volume, m.botFirst) = _volume(app.volume, dataset.volume, workerpool.volume, request.volume, m, true);
     }
 
-    /// @dev Steps 1-8; returns the combined tag.
+    /// @dev Steps 1-8; returns the combined tag and the category's reference time.
     function _checkCompatibility(
         IexecTypes.AppOrder calldata app,
         IexecTypes.DatasetOrder calldata dataset,
         IexecTypes.WorkerpoolOrder calldata workerpool,
         IexecTypes.RequestOrder calldata request
-    ) private view returns (bytes32 tag) {
+    ) private view returns (bytes32 tag, uint256 timeRef) {
         uint256 category = request.category;
         if (category != workerpool.category) revert IMarket.CategoryMismatch(category, workerpool.category);
-        // one read proves that the category exists and warms its reference time for the deal (Category.refWord)
+        // one read proves that the category exists and gives its reference time (Category.refWord)
         HubStorage.Layout storage $ = HubStorage.layout();
-        if ($.categories[category].refWord & HubStorage.CATEGORY_EXISTS == 0) {
+        uint256 refWord = $.categories[category].refWord;
+        if (refWord & HubStorage.CATEGORY_EXISTS == 0) {
             revert ICategoryManager.UnknownCategory(category, $.categoryCount);
         }
+        timeRef = HubStorage.timeRefIn(refWord);
         if (request.trust > workerpool.trust) revert IMarket.TrustTooHigh(request.trust, workerpool.trust);
         if (request.appmaxprice < app.appprice) revert IMarket.AppOverpriced(request.appmaxprice, app.appprice);
         if (request.datasetmaxprice < dataset.datasetprice) {

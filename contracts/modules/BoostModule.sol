@@ -191,8 +191,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         uint256 schedulerRewardRatio = m.schedulerRewardRatio;
         address requester = requestorder.requester;
         // The category exists (checked); its reference time is < 2^32, so the deadline fits 40 bits for millennia.
-        uint256 timeRef = HubStorage.timeRefIn($.categories[requestorder.category].refWord); // warm: checked
-        uint256 deadline = block.timestamp + timeRef * PocoConstants.CONTRIBUTION_DEADLINE_RATIO;
+        uint256 deadline = block.timestamp + m.timeRef * PocoConstants.CONTRIBUTION_DEADLINE_RATIO;
         uint256 flags = 0;
         if (m.datasetOwner != address(0)) flags = HubStorage.BOOST_HAS_DATASET;
         address callback = requestorder.callback;
