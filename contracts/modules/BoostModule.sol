@@ -72,15 +72,28 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         HubStorage.DealBoost storage deal = $.dealsBoost[dealId];
         bytes32 taskId = _taskId(dealId, index);
         HubStorage.Task storage task = $.tasks[taskId];
-        _requireUnsetTask(dealId, index, deal.botSize, taskId, task.status);
-        uint256 deadline = deal.deadline;
-        // the deadline is excluded from the push window (PROTOCOL §5)
-        // slither-disable-next-line timestamp
-        if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline); // solhint-disable-line gas-strict-inequalities
-        if (enclaveChallenge == address(0) && uint24(deal.shortTag) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
+        {
+            // Deal slots are read whole (one SLOAD each instead of one per field) and unpacked in the declaration
+            // order of HubStorage.DealBoost: first field in the low-order bytes, as _recordDeal packs them. Slot 2
+            // is not kept for the payment: a live word more makes the compiler move variables to memory.
+            uint256 slot2; // requester, deadline (40), botFirst (16), botSize (16), shortTag (24)
+            assembly ("memory-safe") {
+                slot2 := sload(add(deal.slot, 2))
+            }
+            _requireUnsetTask(dealId, index, uint16(slot2 >> 216), taskId, task.status);
+            uint256 deadline = uint40(slot2 >> 160);
+            // the deadline is excluded from the push window (PROTOCOL §5)
+            // slither-disable-next-line timestamp
+            if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline); // solhint-disable-line gas-strict-inequalities
+            if (enclaveChallenge == address(0) && (slot2 >> 232) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
+        }
 
-        address scheduler = deal.workerpoolOwner;
-        uint256 flags = deal.flags;
+        uint256 slot1; // workerpoolOwner, workerpoolPrice (80), schedulerRewardRatio (8), flags (8)
+        assembly ("memory-safe") {
+            slot1 := sload(add(deal.slot, 1))
+        }
+        address scheduler = address(uint160(slot1));
+        uint256 flags = slot1 >> 248;
         {
             // The TEE broker vouches for enclave executions when one is set; otherwise the deal's scheduler does.
             address broker = enclaveChallenge == address(0) ? address(0) : $.teebroker;
@@ -103,7 +116,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
 
         // Status first: the callback below is an external call and must find the task settled.
         task.status = STATUS_COMPLETED;
-        _payTask(deal, flags, taskId, scheduler);
+        _payTask(deal, slot1, taskId);
         emit ResultPushedBoost(dealId, index, results);
 
         if (callback != address(0)) _callback($.callbackgas, callback, taskId, resultsCallback);
@@ -229,29 +242,33 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
     /// @dev Pays a completed task (same event order as PoCo v5.5): seize the sponsor's task price; reward the worker,
     ///      the app owner and the dataset owner; unlock the scheduler's stake; take a kitty slice; reward the
     ///      scheduler with the rest of the workerpool price plus that slice. Σ seized == Σ rewarded. Only the
-    ///      optional slots that `flags` names are read.
-    function _payTask(HubStorage.DealBoost storage deal, uint256 flags, bytes32 taskId, address scheduler) private {
-        uint256 appPrice = deal.appPrice;
-        uint256 workerpoolPrice = deal.workerpoolPrice;
+    ///      optional slots that `flags` names are read; slot 1 comes from the caller, slot 0 is read whole.
+    function _payTask(HubStorage.DealBoost storage deal, uint256 slot1, bytes32 taskId) private {
+        HubStorage.Layout storage $ = HubStorage.layout();
+        uint256 slot0; // appOwner, appPrice (96)
+        assembly ("memory-safe") {
+            slot0 := sload(deal.slot)
+        }
+        uint256 workerpoolPrice = uint80(slot1 >> 160);
         uint256 datasetPrice = 0;
         address datasetOwner = address(0);
-        if (flags & HubStorage.BOOST_HAS_DATASET != 0) {
+        if ((slot1 >> 248) & HubStorage.BOOST_HAS_DATASET != 0) {
             datasetPrice = deal.datasetPrice;
             datasetOwner = deal.datasetOwner;
         }
-        uint256 workerReward = HubStorage.boostWorkerReward(deal);
-        uint256 stake = _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
-        uint256 price = appPrice + datasetPrice + workerpoolPrice;
-        HubStorage.Layout storage $ = HubStorage.layout();
-        _seize(_sponsorOf(deal, flags), price, taskId);
+        uint256 price = (slot0 >> 160) + datasetPrice + workerpoolPrice;
+        _seize((slot1 >> 248) & HubStorage.BOOST_HAS_SPONSOR != 0 ? deal.sponsor : deal.requester, price, taskId);
+        // HubStorage.boostWorkerReward on the unpacked slot
+        uint256 workerReward = workerpoolPrice * (100 - uint8(slot1 >> 240)) / 100;
         _rewardAccount($, msg.sender, workerReward, taskId);
-        if (appPrice > 0) _rewardAccount($, deal.appOwner, appPrice, taskId);
-        if (datasetPrice > 0) _rewardAccount($, datasetOwner, datasetPrice, taskId);
-        _unlockAccount($, scheduler, stake);
+        if (slot0 >> 160 != 0) _rewardAccount($, address(uint160(slot0)), slot0 >> 160, taskId);
+        if (datasetPrice != 0) _rewardAccount($, datasetOwner, datasetPrice, taskId);
+        uint256 stake = _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
+        _unlockAccount($, address(uint160(slot1)), stake);
         // one write of the hub's word: the task price and the stake leave it (the slice too, inside)
         uint256 slice = _seizeKittySliceAndTake($, price + stake, taskId);
         // workerReward <= workerpoolPrice by construction (pct with a ratio <= 100)
-        _rewardAccount($, scheduler, workerpoolPrice - workerReward + slice, taskId);
+        _rewardAccount($, address(uint160(slot1)), workerpoolPrice - workerReward + slice, taskId);
     }
 
     /// @dev Runs the deal's callback with the hub's callback gas. Its outcome is ignored (a requester's failing
