@@ -115,7 +115,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         }
 
         // Status first: the callback below is an external call and must find the task settled.
-        task.status = STATUS_COMPLETED;
+        _setStatus(task, STATUS_COMPLETED);
         _payTask(deal, slot1, taskId);
         emit ResultPushedBoost(dealId, index, results);
 
@@ -133,7 +133,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         // slither-disable-next-line timestamp
         if (block.timestamp < deadline) revert BoostDeadlineNotReached(taskId, deadline);
 
-        task.status = STATUS_FAILED;
+        _setStatus(task, STATUS_FAILED);
         uint256 workerpoolPrice = deal.workerpoolPrice;
         uint256 price = uint256(deal.appPrice) + deal.datasetPrice + workerpoolPrice;
         _unlockAccount($, _sponsorOf(deal, deal.flags), price);
@@ -294,6 +294,15 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         // solhint-disable-next-line gas-strict-inequalities
         if (index >= botSize) revert BoostUnknownTask(dealId, index, botSize);
         if (status != STATUS_UNSET) revert BoostTaskNotUnset(taskId, status);
+    }
+
+    /// @dev Writes the status of an UNSET Boost task as its whole first slot, without reading it first: only the
+    ///      status of a Boost task is ever written (a Boost deal id is no classic deal's: both come from the request's
+    ///      consumption), so the rest of the slot is zero.
+    function _setStatus(HubStorage.Task storage task, uint256 status) private {
+        assembly ("memory-safe") {
+            sstore(task.slot, status)
+        }
     }
 
     /// @dev The payer of a Boost deal: its stored sponsor, or the requester when none was stored.
