@@ -108,6 +108,24 @@ abstract contract HubBase {
         emit IEscrow.Unlock(account, value);
     }
 
+    /// @dev `_unlockAccount` without the write: returns `account`'s word with `value` unfrozen, for the caller to
+    ///      write with `_rewardWord` when the same account is rewarded next (one write instead of two). Only the
+    ///      hub's word may be written in between (the kitty slice): no account of a task is the hub.
+    function _unlockInWord(HubStorage.Layout storage $, address account, uint256 value)
+        internal
+        returns (uint256 word)
+    {
+        word = $.accounts[account];
+        uint256 frozen = HubStorage.frozenIn(word);
+        if (frozen < value) revert IEscrow.InsufficientFrozen(account, frozen, value);
+        unchecked {
+            // frozen >= value: the subtraction stays in the frozen half; free + value <= supply
+            word = word - (value << HubStorage.FROZEN_SHIFT) + value;
+        }
+        emit IEscrow.Transfer(address(this), account, value);
+        emit IEscrow.Unlock(account, value);
+    }
+
     /// @dev Pays `value` out of the hub's balance (value seized earlier in the same tx) to `account`.
     function _reward(address account, uint256 value, bytes32 ref) internal {
         HubStorage.Layout storage $ = HubStorage.layout();
@@ -118,6 +136,18 @@ abstract contract HubBase {
     /// @dev The account side of a reward: credit and events. The caller takes `value` off the hub's balance.
     function _rewardAccount(HubStorage.Layout storage $, address account, uint256 value, bytes32 ref) internal {
         HubStorage.credit($, account, value);
+        emit IEscrow.Transfer(address(this), account, value);
+        emit IEscrow.Reward(account, value, ref);
+    }
+
+    /// @dev `_rewardAccount` onto `word`, the account's current word held by the caller (see `_unlockInWord`).
+    function _rewardWord(HubStorage.Layout storage $, address account, uint256 word, uint256 value, bytes32 ref)
+        internal
+    {
+        unchecked {
+            // cannot overflow: balances sum to at most MAX_SUPPLY
+            $.accounts[account] = (word + value) | HubStorage.TOUCHED;
+        }
         emit IEscrow.Transfer(address(this), account, value);
         emit IEscrow.Reward(account, value, ref);
     }

@@ -264,11 +264,12 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         if (slot0 >> 160 != 0) _rewardAccount($, address(uint160(slot0)), slot0 >> 160, taskId);
         if (datasetPrice != 0) _rewardAccount($, datasetOwner, datasetPrice, taskId);
         uint256 stake = _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
-        _unlockAccount($, address(uint160(slot1)), stake);
+        // the scheduler's word is written once, with its stake unlocked and its reward
+        uint256 schedulerWord = _unlockInWord($, address(uint160(slot1)), stake);
         // one write of the hub's word: the task price and the stake leave it (the slice too, inside)
         uint256 slice = _seizeKittySliceAndTake($, price + stake, taskId);
         // workerReward <= workerpoolPrice by construction (pct with a ratio <= 100)
-        _rewardAccount($, address(uint160(slot1)), workerpoolPrice - workerReward + slice, taskId);
+        _rewardWord($, address(uint160(slot1)), schedulerWord, workerpoolPrice - workerReward + slice, taskId);
     }
 
     /// @dev Runs the deal's callback with the hub's callback gas. Its outcome is ignored (a requester's failing

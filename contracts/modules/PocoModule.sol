@@ -245,8 +245,8 @@ abstract contract PocoModule is PocoBase, IPoco {
                 // totalLogWeight >= w > 0; no overflow: prices are uint96 and log-weights < 256
                 uint256 share = workersReward * w / totalLogWeight;
                 totalReward -= share;
-                _unlockAccount($, worker, t.workerStake);
-                _rewardAccount($, worker, share, taskid);
+                // stake back and share in one write of the worker's word
+                _rewardWord($, worker, _unlockInWord($, worker, t.workerStake), share, taskid);
                 if (replicated) {
                     $.workerScores[worker] += 1;
                     emit AccurateContribution(worker, taskid);
