@@ -230,6 +230,22 @@ abstract contract HubBase {
         }
     }
 
+    /// @dev keccak256(abi.encodePacked(worker, taskid, enclaveChallenge)), what the scheduler or the TEE broker signs
+    ///      to let a worker contribute or push; hashed in unallocated memory (abi.encodePacked allocates a copy).
+    function _authorizationHash(address worker, bytes32 taskid, address enclaveChallenge)
+        internal
+        pure
+        returns (bytes32 h)
+    {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, shl(96, worker))
+            mstore(add(ptr, 0x14), taskid)
+            mstore(add(ptr, 0x34), shl(96, enclaveChallenge))
+            h := keccak256(ptr, 0x48)
+        }
+    }
+
     /// @dev pct(x, r) of the protocol: per-task percentage, floored.
     function _pct(uint256 value, uint256 ratio) internal pure returns (uint256) {
         return value * ratio / 100;

@@ -91,9 +91,8 @@ abstract contract PocoBase is HubBase {
             authorizer = HubStorage.layout().teebroker;
             if (authorizer == address(0)) authorizer = deal.workerpoolOwner;
         }
-        bytes32 authorization = MessageHashUtils.toEthSignedMessageHash(
-            keccak256(abi.encodePacked(msg.sender, taskid, enclaveChallenge))
-        );
+        bytes32 authorization =
+            MessageHashUtils.toEthSignedMessageHash(_authorizationHash(msg.sender, taskid, enclaveChallenge));
         if (!_isValidSignature(authorizer, authorization, authorizationSign)) {
             revert IPoco.InvalidAuthorization(taskid, msg.sender, authorizer);
         }

@@ -98,7 +98,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
             // The TEE broker vouches for enclave executions when one is set; otherwise the deal's scheduler does.
             address broker = enclaveChallenge == address(0) ? address(0) : $.teebroker;
             address authorizer = broker == address(0) ? scheduler : broker;
-            bytes32 authorization = keccak256(abi.encodePacked(msg.sender, taskId, enclaveChallenge));
+            bytes32 authorization = _authorizationHash(msg.sender, taskId, enclaveChallenge);
             if (!_isEthSignedBy(authorizer, authorization, authorizationSign)) {
                 revert BoostInvalidAuthorization(taskId, msg.sender, authorizer);
             }
