@@ -1,6 +1,6 @@
 """domain / eip712domain_separator / updateDomainSeparator, and the constant getters vs offchain/protocol."""
 
-from brownie import chain
+from brownie import chain, web3
 
 from offchain.orders import Domain
 from offchain.protocol import constants
@@ -30,3 +30,11 @@ def test_constants_match_offchain(hub):
     assert hub.kitty_address() == constants.KITTY_ADDRESS
     assert hub.groupmember_purpose() == constants.GROUPMEMBER_PURPOSE
     assert hub.callbackgas() == constants.DEFAULT_CALLBACK_GAS
+
+
+def test_storage_sits_at_the_erc7201_slot(hub, owner):
+    # HubStorage.SLOT is written as a literal: the layout's first word (the owner) must be at the namespaced slot
+    inner = int.from_bytes(web3.keccak(text="poco.storage.Hub"), "big") - 1
+    slot = int.from_bytes(web3.keccak(inner.to_bytes(32, "big")), "big") & ~0xFF
+    word = int.from_bytes(web3.eth.get_storage_at(hub.address, slot), "big")
+    assert word & (2**160 - 1) == int(owner.address, 16)
