@@ -20,6 +20,10 @@ abstract contract HubBase {
 
     bytes32 internal constant EIP712DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    /// keccak256 of PocoConstants.DOMAIN_NAME and DOMAIN_VERSION, hashed from literals: the compiler folds these,
+    /// while it hashes a string constant at run time (tests compare the separator with the off-chain one)
+    bytes32 private constant DOMAIN_NAME_HASH = keccak256("iExecODB");
+    bytes32 private constant DOMAIN_VERSION_HASH = keccak256("5.0.0");
 
     /// @dev Every module is deployed with the same four addresses, so the deployment script treats them alike.
     constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry) {
@@ -36,16 +40,20 @@ abstract contract HubBase {
     }
 
     /// @dev Derived on every call from the chain id and the hub address, so it is right after a chain fork too.
-    function _domainSeparator() internal view returns (bytes32) {
-        return keccak256(
-            abi.encode(
-                EIP712DOMAIN_TYPEHASH,
-                keccak256(bytes(PocoConstants.DOMAIN_NAME)),
-                keccak256(bytes(PocoConstants.DOMAIN_VERSION)),
-                block.chainid,
-                address(this)
-            )
-        );
+    ///      Hashed in unallocated memory (abi.encode allocates a copy).
+    function _domainSeparator() internal view returns (bytes32 separator) {
+        bytes32 typehash = EIP712DOMAIN_TYPEHASH;
+        bytes32 nameHash = DOMAIN_NAME_HASH;
+        bytes32 versionHash = DOMAIN_VERSION_HASH;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typehash)
+            mstore(add(ptr, 0x20), nameHash)
+            mstore(add(ptr, 0x40), versionHash)
+            mstore(add(ptr, 0x60), chainid())
+            mstore(add(ptr, 0x80), address())
+            separator := keccak256(ptr, 0xa0)
+        }
     }
 
     /// @dev EIP-712 typed-data hash of a struct hash under the hub's domain.
