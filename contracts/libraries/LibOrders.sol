@@ -95,9 +95,12 @@ library LibOrders {
     ///      keccak256(bytes(params)) instead), word 14 is `salt`, word 15 the offset of `sign` (not hashed).
     function hash(IexecTypes.RequestOrder calldata order) internal pure returns (bytes32 h) {
         bytes32 typehash = REQUESTORDER_TYPEHASH;
-        bytes32 paramsHash = keccak256(bytes(order.params));
+        string calldata params = order.params;
         assembly ("memory-safe") {
             let ptr := mload(0x40)
+            // keccak256(bytes(params)) without allocating a memory copy
+            calldatacopy(ptr, params.offset, params.length)
+            let paramsHash := keccak256(ptr, params.length)
             mstore(ptr, typehash)
             calldatacopy(add(ptr, 0x20), order, 0x1a0) // 13 words: app .. callback
             mstore(add(ptr, 0x1c0), paramsHash)
