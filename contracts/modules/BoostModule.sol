@@ -72,22 +72,9 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         HubStorage.DealBoost storage deal = $.dealsBoost[dealId];
         bytes32 taskId = _taskId(dealId, index);
         HubStorage.Task storage task = $.tasks[taskId];
-        {
-            // Deal slots are read whole (one SLOAD each instead of one per field) and unpacked in the declaration
-            // order of HubStorage.DealBoost: first field in the low-order bytes, as _recordDeal packs them. Slot 2
-            // is not kept for the payment: a live word more makes the compiler move variables to memory.
-            uint256 slot2; // requester, deadline (40), botFirst (16), botSize (16), shortTag (24)
-            assembly ("memory-safe") {
-                slot2 := sload(add(deal.slot, 2))
-            }
-            _requireUnsetTask(dealId, index, uint16(slot2 >> 216), taskId, task.status);
-            uint256 deadline = uint40(slot2 >> 160);
-            // the deadline is excluded from the push window (PROTOCOL §5)
-            // slither-disable-next-line timestamp
-            if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline); // solhint-disable-line gas-strict-inequalities
-            if (enclaveChallenge == address(0) && (slot2 >> 232) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
-        }
+        _checkPushWindow(deal, dealId, index, taskId, task.status, enclaveChallenge);
 
+        // deal slots are read whole, see _checkPushWindow
         uint256 slot1; // workerpoolOwner, workerpoolPrice (80), schedulerRewardRatio (8), flags (8)
         assembly ("memory-safe") {
             slot1 := sload(add(deal.slot, 1))
@@ -285,6 +272,29 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         uint256 required = callbackGas / 63;
         // solhint-disable-next-line gas-strict-inequalities
         if (gasleft() <= required) revert BoostNotEnoughGasAfterCallback(taskId, gasleft(), required);
+    }
+
+    /// @dev The push checks on the deal's slot 2: known task, UNSET, before the deadline, enclave when the tag asks
+    ///      for one. Deal slots are read whole (one SLOAD each instead of one per field) and unpacked in the
+    ///      declaration order of HubStorage.DealBoost: first field in the low-order bytes, as _recordDeal packs them.
+    function _checkPushWindow(
+        HubStorage.DealBoost storage deal,
+        bytes32 dealId,
+        uint256 index,
+        bytes32 taskId,
+        uint8 status,
+        address enclaveChallenge
+    ) private view {
+        uint256 slot2; // requester, deadline (40), botFirst (16), botSize (16), shortTag (24)
+        assembly ("memory-safe") {
+            slot2 := sload(add(deal.slot, 2))
+        }
+        _requireUnsetTask(dealId, index, uint16(slot2 >> 216), taskId, status);
+        uint256 deadline = uint40(slot2 >> 160);
+        // the deadline is excluded from the push window (PROTOCOL §5)
+        // slither-disable-next-line timestamp
+        if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline); // solhint-disable-line gas-strict-inequalities
+        if (enclaveChallenge == address(0) && (slot2 >> 232) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
     }
 
     function _requireUnsetTask(bytes32 dealId, uint256 index, uint256 botSize, bytes32 taskId, uint8 status)
