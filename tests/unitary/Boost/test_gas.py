@@ -2,9 +2,9 @@
 no TEE tag, no callback, a 26-byte params, 6-byte results, separate accounts, the worker already funded, nothing
 else pending. Budgets guard against regressions; run with -s to see the numbers.
 
-Where it goes (no dataset): matchOrdersBoost writes 3 fresh `consumed` entries, 4 fresh DealBoost slots and 2 fresh
-frozen counters (~200k of its ~332k); pushResultBoost writes the fresh task status and the app owner's first balance
-(~44k of its ~127k). The original PoCo v6.2.0: 447,973 + 126,731 = 574,704.
+Where it goes (no dataset): matchOrdersBoost writes 3 fresh `consumed` entries and 3 fresh DealBoost slots (~133k of
+its ~224k); pushResultBoost writes the fresh task status (~22k) and five account words (~25k) and emits ten events
+(~16k) of its ~103k (README, Gas). The original PoCo v6.2.0: 447,973 + 126,731 = 574,704.
 """
 
 import pytest
@@ -12,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.usefixtures("boost_assets")
 
 ORIGINAL = {"match": 447_973, "push": 126_731}
-BUDGET = {False: (340_000, 130_000), True: (395_000, 157_000)}  # (match, push) without / with dataset
+BUDGET = {False: (235_000, 108_000), True: (290_000, 137_000)}  # (match, push) without / with dataset
 
 
 def _warm_up(boost_deal, push_boost, workers):
@@ -35,7 +35,7 @@ def test_match_and_push_gas(boost_deal, push_boost, workers, with_dataset):
     assert match.gas_used < match_budget
     assert push.gas_used < push_budget
     if not with_dataset:
-        assert match.gas_used + push.gas_used < 0.81 * (ORIGINAL["match"] + ORIGINAL["push"])
+        assert match.gas_used + push.gas_used < 0.60 * (ORIGINAL["match"] + ORIGINAL["push"])  # issue #7
 
 
 def test_bag_of_tasks_gas_per_task(boost_deal, push_boost, workers):
@@ -45,4 +45,4 @@ def test_bag_of_tasks_gas_per_task(boost_deal, push_boost, workers):
         push_boost(deal_id, i, workers[0], results=b"result").gas_used for i in range(10)
     )
     print(f"\nBoost bag of 10: {total // 10:,} gas per task (original 184,496)")
-    assert total // 10 < 160_000
+    assert total // 10 < 0.70 * 184_496  # above the 60 % target by design (README, Gas); guards regressions
