@@ -1,10 +1,19 @@
 """A hub whose registries are not bound (scripts/deploy.deploy(bind=False)) reads every owner and policy from the
-registries themselves: the same matches, the same errors, as with the directory."""
+registries themselves: the same matches, the same errors, as with the directory. The directory module's transfer,
+policy and refusal tests run here again, on this module's unbound deployment."""
 
 import pytest
 from brownie import ZERO_ADDRESS
-from custom_errors import reverts_with
-from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, key_of
+from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE
+
+from unitary.Market.test_asset_directory import (  # noqa: F401  (collected again, with the fixtures below)
+    test_a_policy_change_reaches_the_next_match,
+    test_app_transfer_moves_who_signs_app_orders,
+    test_dataset_transfer_moves_who_signs_dataset_orders,
+    test_stake_ratios_beyond_the_directory_word_ask_the_registry,
+    test_unregistered_assets_are_still_refused,
+    test_workerpool_transfer_keeps_its_policy,
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,14 +40,3 @@ def test_match_reads_owners_and_policy_from_the_registries(
     assert deal["dataset"] == (market.dataset, dataset_owner, DATASET_PRICE)
     assert deal["workerpool"] == (market.workerpool, scheduler, WORKERPOOL_PRICE)
     assert (deal["workerStake"], deal["schedulerRewardRatio"]) == (WORKERPOOL_PRICE * 45 // 100, 9)
-
-
-def test_transfer_is_seen_without_the_directory(
-    hub, poco, market, make_orders, domain, app_owner, anyone, requester
-):
-    poco.app_registry.transferFrom(app_owner, anyone, int(market.app, 16), {"from": app_owner})
-    orders = make_orders()
-    with reverts_with("InvalidAppOrderSignature", orders.app.hash(domain), anyone):
-        hub.matchOrders(*orders.as_args(), {"from": requester})
-    orders.sign_all(domain, app_owner=key_of(anyone))
-    hub.matchOrders(*orders.as_args(), {"from": requester})
