@@ -226,7 +226,12 @@ library HubStorage {
 
     /// @dev What the worker of a Boost task earns: the workerpool price minus the scheduler's ratio.
     function boostWorkerReward(DealBoost storage deal) internal view returns (uint256) {
-        return uint256(deal.workerpoolPrice) * (100 - deal.schedulerRewardRatio) / 100;
+        return boostWorkerReward(deal.workerpoolPrice, deal.schedulerRewardRatio);
+    }
+
+    /// @dev The same from the two values, for a caller that holds the deal's slot 1 unpacked.
+    function boostWorkerReward(uint256 workerpoolPrice, uint256 schedulerRewardRatio) internal pure returns (uint256) {
+        return workerpoolPrice * (100 - schedulerRewardRatio) / 100;
     }
 
     function layout() internal pure returns (Layout storage $) {

@@ -244,9 +244,8 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
             datasetOwner = deal.datasetOwner;
         }
         uint256 price = (slot0 >> 160) + datasetPrice + workerpoolPrice;
-        _seize((slot1 >> 248) & HubStorage.BOOST_HAS_SPONSOR != 0 ? deal.sponsor : deal.requester, price, taskId);
-        // HubStorage.boostWorkerReward on the unpacked slot
-        uint256 workerReward = workerpoolPrice * (100 - uint8(slot1 >> 240)) / 100;
+        _seize(_sponsorOf(deal, slot1 >> 248), price, taskId);
+        uint256 workerReward = HubStorage.boostWorkerReward(workerpoolPrice, uint8(slot1 >> 240));
         _rewardAccount($, msg.sender, workerReward, taskId);
         if (slot0 >> 160 != 0) _rewardAccount($, address(uint160(slot0)), slot0 >> 160, taskId);
         if (datasetPrice != 0) _rewardAccount($, datasetOwner, datasetPrice, taskId);
