@@ -39,10 +39,10 @@ from eth_account import Account
 from eth_utils import keccak, to_bytes
 from web3.logs import DISCARD
 
-from offchain import orders as od
 from offchain.devnet import APP_OWNER, FIRST_WORKER, REQUESTER, SCHEDULER, Devnet, DevnetError
 from offchain.protocol import constants as C
 from offchain.protocol import hashing
+from offchain.protocol import orders as od
 from offchain.requester.market import dev_key
 
 REPO = Path(__file__).resolve().parents[1]

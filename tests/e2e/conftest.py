@@ -16,7 +16,7 @@ def _missing_parts() -> list[str]:
 
     from offchain.chain import abi
 
-    missing = [m for m in ("offchain.scheduler", "offchain.orders") if find_spec(m) is None]
+    missing = [m for m in ("offchain.scheduler", "offchain.protocol.orders") if find_spec(m) is None]
     build = abi.build_dir() / "contracts"
     missing += [
         c for c in ("PocoModule", "MatchModule", "AppRegistry", "RLC") if not (build / f"{c}.json").exists()
