@@ -39,11 +39,14 @@ from eth_account import Account
 from eth_utils import keccak, to_bytes
 from web3.logs import DISCARD
 
-from offchain.devnet import APP_OWNER, FIRST_WORKER, REQUESTER, SCHEDULER, Devnet, DevnetError
-from offchain.protocol import constants as C
-from offchain.protocol import hashing
-from offchain.protocol import orders as od
-from offchain.requester.market import dev_key
+if __package__ in (None, ""):  # `python scripts/x.py`: the repo root, so that the scripts package imports
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from offchain.devnet_keys import dev_key  # noqa: E402
+from offchain.protocol import constants as C  # noqa: E402
+from offchain.protocol import hashing  # noqa: E402
+from offchain.protocol import orders as od  # noqa: E402
+from scripts.devnet import APP_OWNER, FIRST_WORKER, REQUESTER, SCHEDULER, Devnet, DevnetError  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEV_CATEGORY_30S = 6
