@@ -288,7 +288,8 @@ def _brownie_on(rpc_url: str) -> Iterator:
     if not project.get_loaded_projects():
         project.load(REPO).load_config()
     CONFIG.networks["development"]["cmd_settings"]["port"] = int(rpc_url.rsplit(":", 1)[1])
-    network.connect("development", launch_rpc=False)  # our anvil runs already; brownie must not own (or kill) it
+    # our anvil runs already: brownie attaches without owning it (disconnecting would kill a child it owns)
+    network.connect("development", launch_rpc=False)
     try:
         yield deployed.append
     finally:

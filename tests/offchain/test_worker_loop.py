@@ -144,7 +144,9 @@ def test_stake_is_checked_before_every_contribution_and_topped_up_only_with_a_de
     tid = first["taskId"]
     drive(broke, lambda: broke.state.get(tid) is not None and status(broke, tid) in FINAL)
     assert status(broke, tid) == st.ABORTED
-    assert fake_scheduler.details[(tid, broke.address)]["error"] == "stake too low: 3 nRLC free, 10 nRLC needed"
+    assert (
+        fake_scheduler.details[(tid, broke.address)]["error"] == "stake too low: 3 nRLC free, 10 nRLC needed"
+    )
     assert broke.chain.contributions == {} and broke.chain.deposits == []
     assert fake_scheduler.statuses[(tid, broke.address)][-1] == "CONTRIBUTE_FAILED"
 
