@@ -73,7 +73,8 @@ def build(args: argparse.Namespace):
     """Check the configuration and assemble the scheduler; raises ConfigError with a one-line reason."""
     from offchain.chain.tx import TxSender
     from offchain.scheduler.api import create_app
-    from offchain.scheduler.engine import Config, Scheduler
+    from offchain.scheduler.config import Config
+    from offchain.scheduler.loop import Scheduler
     from offchain.scheduler.store import Store, StoreError
 
     key = read_key(args.key_file)

@@ -96,7 +96,7 @@ def test_full_replicate_flow_with_next_actions(scheduler_api):
     assert report("REVEALED").json()["nextAction"] == wf.PLEASE_WAIT
     with store.tx() as s:
         store.set_task_status(s, task_id, wf.CONSENSUS_REACHED, wf.AT_LEAST_ONE_REVEALED)
-    sched._elect_uploader(task_id)
+    sched.lifecycle.elect_uploader(task_id)
     assert report("REVEALED").json()["nextAction"] == wf.PLEASE_UPLOAD
     # upload: the digest must be the one revealed on chain
     chain.tasks[task_id] = {"resultDigest": b"\x07" * 32}
@@ -299,11 +299,12 @@ def test_two_schedulers_sharing_a_database_apply_each_change_once(scheduler_api,
     from fastapi.testclient import TestClient
 
     from offchain.scheduler.api import create_app
-    from offchain.scheduler.engine import Config, Scheduler
+    from offchain.scheduler.config import Config
+    from offchain.scheduler.loop import Scheduler
     from offchain.scheduler.store import Store
 
     client_a, sched_a, store_a, chain = scheduler_api
-    store_b = Store(db_url)
+    store_b = Store(db_url, clock=sched_a.clock)  # one time for both, as on one machine
     cfg = Config(workerpool=sched_a.cfg.workerpool, private_key=POOL_KEY, results_dir=tmp_path / "results-b")
     sched_b = Scheduler(cfg, store_b, chain, sender=None)
     sched_b.last_head_ok = sched_a.last_head_ok

@@ -15,181 +15,19 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-import time
 from contextlib import contextmanager
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Float,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    event,
-    func,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import create_engine, event, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from offchain.chain.events import cursor_table
 from offchain.protocol import workflow as wf
+from offchain.protocol.statuses import Modifier, ReplicateStatus, TaskStatus
+from offchain.scheduler.clock import SYSTEM_CLOCK, Clock
 
-
-class Base(DeclarativeBase):
-    pass
-
-
-CURSORS = cursor_table(Base.metadata)
-
-
-class Deal(Base):
-    __tablename__ = "deals"
-    deal_id: Mapped[str] = mapped_column(String(66), primary_key=True)
-    block: Mapped[int] = mapped_column(BigInteger)
-    accepted: Mapped[bool] = mapped_column(Boolean)
-    reason: Mapped[str] = mapped_column(Text, default="")
-    bot_first: Mapped[int] = mapped_column(BigInteger, default=0)
-    bot_size: Mapped[int] = mapped_column(BigInteger, default=0)
-    created_at: Mapped[float] = mapped_column(Float, default=time.time)
-
-
-class Task(Base):
-    __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("deal_id", "idx", name="uq_task_deal_idx"),)
-    task_id: Mapped[str] = mapped_column(String(66), primary_key=True)
-    deal_id: Mapped[str] = mapped_column(String(66), index=True)
-    idx: Mapped[int] = mapped_column(BigInteger)  # deal volumes are 48-bit on chain
-    status: Mapped[str] = mapped_column(String(32), index=True)
-    trust: Mapped[int] = mapped_column(BigInteger)
-    tag: Mapped[str] = mapped_column(String(66))
-    timeref: Mapped[int] = mapped_column(BigInteger)
-    start_time: Mapped[int] = mapped_column(BigInteger)
-    contribution_deadline: Mapped[int] = mapped_column(BigInteger)
-    final_deadline: Mapped[int] = mapped_column(BigInteger)
-    reveal_deadline: Mapped[int] = mapped_column(BigInteger, default=0)
-    bot_first: Mapped[int] = mapped_column(BigInteger)
-    bot_size: Mapped[int] = mapped_column(BigInteger)
-    app: Mapped[str] = mapped_column(Text)  # JSON {"address","multiaddr","checksum","type"}
-    dataset: Mapped[str] = mapped_column(Text, default="null")  # JSON or null
-    params: Mapped[str] = mapped_column(Text, default="")
-    callback: Mapped[str] = mapped_column(String(42))
-    requester: Mapped[str] = mapped_column(String(42), default="")
-    enclave_challenge: Mapped[str] = mapped_column(String(42))
-    consensus: Mapped[str | None] = mapped_column(String(66), nullable=True)
-    consensus_block: Mapped[int] = mapped_column(BigInteger, default=0)
-    uploader: Mapped[str | None] = mapped_column(String(42), nullable=True)
-    upload_requested_at: Mapped[float] = mapped_column(Float, default=0.0)
-    result_link: Mapped[str | None] = mapped_column(Text, nullable=True)
-    callback_data: Mapped[str | None] = mapped_column(Text, nullable=True)
-    init_block: Mapped[int] = mapped_column(BigInteger, default=0)
-    # Last initialize/finalize/reopen transaction of this task.
-    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
-    # Failed off chain while still ACTIVE/REVEALING on chain: claim it at the final deadline (refunds, unlocks).
-    claim_pending: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    version: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[float] = mapped_column(Float, default=time.time)
-    updated_at: Mapped[float] = mapped_column(Float, default=time.time)
-
-
-class TaskHistory(Base):
-    __tablename__ = "task_status_history"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    task_id: Mapped[str] = mapped_column(String(66), ForeignKey("tasks.task_id"), index=True)
-    from_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    to_status: Mapped[str] = mapped_column(String(32))
-    cause: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[float] = mapped_column(Float, default=time.time)
-
-
-class Replicate(Base):
-    __tablename__ = "replicates"
-    task_id: Mapped[str] = mapped_column(String(66), ForeignKey("tasks.task_id"), primary_key=True)
-    worker: Mapped[str] = mapped_column(String(42), primary_key=True)
-    status: Mapped[str] = mapped_column(String(32), index=True)
-    weight: Mapped[int] = mapped_column(BigInteger)  # from the on-chain score, unbounded
-    result_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
-    result_link: Mapped[str | None] = mapped_column(Text, nullable=True)
-    callback_data: Mapped[str | None] = mapped_column(Text, nullable=True)
-    contribute_block: Mapped[int] = mapped_column(BigInteger, default=0)
-    created_at: Mapped[float] = mapped_column(Float, default=time.time)
-    updated_at: Mapped[float] = mapped_column(Float, default=time.time)
-
-
-class ReplicateHistory(Base):
-    __tablename__ = "replicate_status_history"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    task_id: Mapped[str] = mapped_column(String(66), index=True)
-    worker: Mapped[str] = mapped_column(String(42))
-    from_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    to_status: Mapped[str] = mapped_column(String(32))
-    modifier: Mapped[str] = mapped_column(String(16))  # WORKER or POOL_MANAGER
-    cause: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[float] = mapped_column(Float, default=time.time)
-
-
-class Worker(Base):
-    __tablename__ = "workers"
-    wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
-    name: Mapped[str] = mapped_column(String(128), default="")
-    cpu_count: Mapped[int] = mapped_column(Integer, default=1)
-    tee_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    registered: Mapped[bool] = mapped_column(Boolean, default=False)
-    last_alive: Mapped[float] = mapped_column(Float, default=0.0)
-    last_ask: Mapped[float] = mapped_column(Float, default=0.0)
-
-
-class AuthToken(Base):
-    __tablename__ = "auth_tokens"
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    wallet: Mapped[str] = mapped_column(String(42), index=True)
-    expires_at: Mapped[float] = mapped_column(Float)
-
-
-class Challenge(Base):
-    __tablename__ = "login_challenges"
-    wallet: Mapped[str] = mapped_column(String(42), primary_key=True)
-    challenge: Mapped[str] = mapped_column(String(66))
-    expires_at: Mapped[float] = mapped_column(Float)
-
-
-class TxRecord(Base):
-    """Outbox: every transaction the scheduler sends, with its purpose and fate."""
-
-    __tablename__ = "transactions"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    subject: Mapped[str] = mapped_column(Text)  # task ids, comma separated
-    state: Mapped[str] = mapped_column(String(16))  # PREPARED, SENT, MINED, REVERTED, ERROR
-    tx_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
-    nonce: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[float] = mapped_column(Float, default=time.time)
-    updated_at: Mapped[float] = mapped_column(Float, default=time.time)
-
-
-class Result(Base):
-    __tablename__ = "results"
-    task_id: Mapped[str] = mapped_column(String(66), primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    digest: Mapped[str] = mapped_column(String(66), default="")
-    size: Mapped[int] = mapped_column(BigInteger)
-    uploaded_by: Mapped[str] = mapped_column(String(42))
-    at: Mapped[float] = mapped_column(Float, default=time.time)
-
-
-class Meta(Base):
-    __tablename__ = "meta"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[bytes] = mapped_column(LargeBinary)
+from .models import Base, Replicate, ReplicateHistory, Task, TaskHistory
 
 
 class StoreError(Exception):
@@ -215,14 +53,15 @@ def database_url(raw: str) -> URL:
         raise StoreError(
             f"{_redact(raw)!r} is not a database URL (sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DB)"
         ) from None
+    # The alias is rewritten before anything looks the driver up: SQLAlchemy has no "postgres" dialect to load.
     backend = "postgresql" if url.get_backend_name() == "postgres" else url.get_backend_name()
     if backend not in DRIVERS:
         raise StoreError(
             f"unsupported database {backend!r} in {url.render_as_string(hide_password=True)}: "
             "use sqlite:///FILE or postgresql://USER:PASSWORD@HOST:PORT/DB"
         )
-    driver = url.get_driver_name()
-    if "+" in url.drivername and driver != DRIVERS[backend]:
+    _, plus, driver = url.drivername.partition("+")
+    if plus and driver != DRIVERS[backend]:
         raise StoreError(
             f"driver {driver!r} is not supported for {backend}: use {backend}+{DRIVERS[backend]}"
         )
@@ -230,8 +69,9 @@ def database_url(raw: str) -> URL:
 
 
 class Store:
-    def __init__(self, url: str = "sqlite:///scheduler.db"):
+    def __init__(self, url: str = "sqlite:///scheduler.db", clock: Clock = SYSTEM_CLOCK):
         self.url = database_url(url)
+        self.clock = clock
         self.dialect = self.url.get_backend_name()
         kwargs: dict = {}
         if self.dialect == "sqlite":
@@ -297,7 +137,7 @@ class Store:
         """CAS on the task status; refuses transitions the workflow table does not allow."""
         if not wf.task_can_move(expected, new):
             raise ValueError(f"task transition {expected} -> {new} is not allowed")
-        now = time.time()
+        now = self.clock.time()
         res = s.execute(
             update(Task)
             .where(Task.task_id == task_id, Task.status == expected)
@@ -320,7 +160,7 @@ class Store:
         """An error status immediately followed by FAILED, both in the history."""
         if not self.set_task_status(s, task_id, expected, error, cause):
             return False
-        return self.set_task_status(s, task_id, error, wf.FAILED, cause)
+        return self.set_task_status(s, task_id, error, TaskStatus.FAILED, cause)
 
     def set_replicate_status(
         self,
@@ -335,7 +175,7 @@ class Store:
     ) -> bool:
         if not wf.replicate_can_move(expected, new):
             raise ValueError(f"replicate transition {expected} -> {new} is not allowed")
-        now = time.time()
+        now = self.clock.time()
         res = s.execute(
             update(Replicate)
             .where(
@@ -355,6 +195,7 @@ class Store:
                 to_status=new,
                 modifier=modifier,
                 cause=cause,
+                at=now,
             )
         )
         return True
@@ -382,25 +223,31 @@ class Store:
 
     def add_replicate(self, s: Session, task_id: str, worker: str, weight: int) -> bool:
         """A CREATED replicate of this worker on this task; False when it already has one."""
+        now, created = self.clock.time(), ReplicateStatus.CREATED
         if not self.insert_new(
-            s, Replicate, task_id=task_id, worker=worker, status=wf.CREATED, weight=weight
+            s,
+            Replicate,
+            task_id=task_id,
+            worker=worker,
+            status=created,
+            weight=weight,
+            created_at=now,
+            updated_at=now,
         ):
             return False
         s.add(
             ReplicateHistory(
-                task_id=task_id,
-                worker=worker,
-                to_status=wf.CREATED,
-                modifier="POOL_MANAGER",
+                task_id=task_id, worker=worker, to_status=created, modifier=Modifier.POOL_MANAGER, at=now
             )
         )
         return True
 
     def create_task(self, s: Session, **fields) -> bool:
         """Insert a task once per (deal, index); False when it already exists."""
-        if not self.insert_new(s, Task, status=wf.RECEIVED, **fields):
+        now, received = self.clock.time(), TaskStatus.RECEIVED
+        if not self.insert_new(s, Task, status=received, created_at=now, updated_at=now, **fields):
             return False
-        s.add(TaskHistory(task_id=fields["task_id"], to_status=wf.RECEIVED))
+        s.add(TaskHistory(task_id=fields["task_id"], to_status=received, at=now))
         s.flush()
         return True
 
@@ -410,8 +257,3 @@ class Store:
         if not hasattr(self, "_session_id"):
             self._session_id = secrets.token_hex(8)
         return self._session_id
-
-    def counts(self) -> dict[str, int]:
-        with self.read() as s:
-            rows = s.execute(select(Task.status, func.count()).group_by(Task.status)).all()
-        return {status: n for status, n in rows}
