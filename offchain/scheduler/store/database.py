@@ -68,33 +68,41 @@ def database_url(raw: str) -> URL:
     return url.set(drivername=f"{backend}+{DRIVERS[backend]}")
 
 
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    """WAL: readers never block the writer."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
 class Store:
     def __init__(self, url: str = "sqlite:///scheduler.db", clock: Clock = SYSTEM_CLOCK):
         self.url = database_url(url)
         self.clock = clock
         self.dialect = self.url.get_backend_name()
-        kwargs: dict = {}
-        if self.dialect == "sqlite":
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
-        else:
-            # A dead server fails the start within seconds; stale pooled connections are replaced, not used.
-            kwargs["pool_pre_ping"] = True
-            if "connect_timeout" not in self.url.query:
-                kwargs["connect_args"] = {"connect_timeout": 10}
         try:
-            self.engine = create_engine(self.url, **kwargs)
+            self.engine = create_engine(self.url, **self._engine_options())
         except ImportError as exc:
             raise StoreError(f"{self.dialect} needs the {exc.name} package: run `make setup`") from exc
         if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._create_tables()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = threading.RLock()
 
-            @event.listens_for(self.engine, "connect")
-            def _pragmas(dbapi_conn, _record):  # WAL: readers never block the writer
-                cur = dbapi_conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
-                cur.execute("PRAGMA busy_timeout=30000")
-                cur.close()
+    def _engine_options(self) -> dict:
+        if self.dialect == "sqlite":
+            return {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        # A dead server fails the start within seconds; stale pooled connections are replaced, not used.
+        options: dict = {"pool_pre_ping": True}
+        if "connect_timeout" not in self.url.query:
+            options["connect_args"] = {"connect_timeout": 10}
+        return options
 
+    def _create_tables(self) -> None:
+        """Create the missing tables; the first connection, so a wrong URL or a dead server fails here."""
         try:
             with self.engine.begin() as conn:
                 if self.dialect == "postgresql":
@@ -106,8 +114,6 @@ class Store:
             raise StoreError(
                 f"cannot connect to {self.url.render_as_string(hide_password=True)}: {reason}"
             ) from exc
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = threading.RLock()
 
     def close(self) -> None:
         """Close every pooled connection (a dropped PostgreSQL database or a deleted SQLite file needs it)."""
