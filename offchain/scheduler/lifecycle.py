@@ -107,7 +107,7 @@ class TaskLifecycle:
                 self.store.fail_task(
                     s, t.task_id, t.status, T.CONTRIBUTION_TIMEOUT, "contribution deadline over"
                 )
-                s.get(Task, t.task_id).claim_pending = True
+                q.set_claim_pending(s, [t.task_id], True)
                 self._end_replicates(s, t.task_id, success=False)
             elif t.status == T.INITIALIZED and (
                 chain_task["contributors"] or q.has_started_replicate(s, t.task_id)
@@ -283,7 +283,7 @@ class TaskLifecycle:
                 self.store.set_task_status(s, t.task_id, t.status, T.FAILED, cause)
             else:
                 self.store.fail_task(s, t.task_id, t.status, T.FINAL_DEADLINE_REACHED, cause)
-            s.get(Task, t.task_id).claim_pending = error is not None  # not when the chain already says FAILED
+            q.set_claim_pending(s, [t.task_id], error is not None)  # not when the chain already says FAILED
             self._end_replicates(s, t.task_id, success=False)
         log.info("task %s failed: %s", t.task_id, cause)
 

@@ -135,4 +135,4 @@ class Outbox:
         if claimable and self.send("claim", claimable, self.chain.claim_tx(claimable)) is not None:
             settled += claimable
         with self.store.tx() as s:
-            q.clear_claims(s, settled)
+            q.set_claim_pending(s, settled, False)

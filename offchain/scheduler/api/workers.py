@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from offchain.scheduler.errors import Refused, clean_text
-from offchain.scheduler.store import AuthToken, Challenge, Worker
+from offchain.scheduler.store import Challenge, Worker
 from offchain.scheduler.store import queries as q
 
 from .deps import SchedulerDep, WorkerDep
@@ -51,13 +51,14 @@ def login(
     wallet = wallet_param(walletAddress)
     now = sched.clock.time()
     with sched.store.tx() as s:
-        row = s.get(Challenge, wallet)
-        if row is None or row.expires_at < now:
+        challenge_hex = q.take_challenge(s, wallet, now)
+        if challenge_hex is None:
             raise Refused(401, "no valid challenge for this wallet: ask /workers/challenge first")
-        _check_signature(row.challenge, body.signature, wallet)
-        s.delete(row)  # single use
+        _check_signature(
+            challenge_hex, body.signature, wallet
+        )  # refused: the transaction keeps the challenge
         token = secrets.token_hex(32)
-        s.add(AuthToken(token=token, wallet=wallet, expires_at=now + TOKEN_TTL))
+        q.add_token(s, token, wallet, now + TOKEN_TTL)
         sched.store.insert_new(s, Worker, wallet=wallet, last_alive=now)
     return {"token": token}
 

@@ -10,7 +10,17 @@ from offchain.protocol import workflow as wf
 from offchain.protocol.statuses import ReplicateStatus as R
 from offchain.protocol.statuses import TaskStatus as T
 
-from .models import AuthToken, Replicate, ReplicateHistory, Result, Task, TaskHistory, TxRecord, Worker
+from .models import (
+    AuthToken,
+    Challenge,
+    Replicate,
+    ReplicateHistory,
+    Result,
+    Task,
+    TaskHistory,
+    TxRecord,
+    Worker,
+)
 
 BATCH = 64  # rows a detector handles per tick
 
@@ -38,9 +48,10 @@ def task_ids_to_claim(s: Session, now: int) -> list[str]:
     return list(s.scalars(q))
 
 
-def clear_claims(s: Session, task_ids: list[str]) -> None:
+def set_claim_pending(s: Session, task_ids: list[str], pending: bool) -> None:
+    """Whether these tasks are to be claimed on chain once their final deadline is over."""
     for task_id in task_ids:
-        s.get(Task, task_id).claim_pending = False
+        s.get(Task, task_id).claim_pending = pending
 
 
 def assignable_tasks(s: Session, open_after: int) -> list[Task]:
@@ -135,6 +146,19 @@ def replicate_history(s: Session, task_id: str) -> list[ReplicateHistory]:
 
 
 # -- workers and logins ---------------------------------------------------------------------------------------------
+def take_challenge(s: Session, wallet: str, now: float) -> str | None:
+    """The wallet's valid login challenge, deleted (single use: kept if the transaction rolls back), or None."""
+    row = s.get(Challenge, wallet)
+    if row is None or row.expires_at < now:
+        return None
+    s.delete(row)
+    return row.challenge
+
+
+def add_token(s: Session, token: str, wallet: str, expires_at: float) -> None:
+    s.add(AuthToken(token=token, wallet=wallet, expires_at=expires_at))
+
+
 def token_wallet(s: Session, token: str, now: float) -> str | None:
     """The wallet a bearer token was given to, while it is valid."""
     row = s.get(AuthToken, token)
