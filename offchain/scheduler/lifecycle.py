@@ -18,7 +18,7 @@ from offchain.chain.client import ChainClient
 from offchain.protocol import constants as C
 from offchain.protocol import deadlines
 from offchain.protocol import workflow as wf
-from offchain.protocol.statuses import Modifier
+from offchain.protocol.statuses import AbortCause, Modifier
 from offchain.protocol.statuses import ReplicateStatus as R
 from offchain.protocol.statuses import TaskStatus as T
 from offchain.scheduler.clock import Clock
@@ -155,7 +155,7 @@ class TaskLifecycle:
                         rep.status,
                         R.FAILED,
                         Modifier.POOL_MANAGER,
-                        wf.CAUSE_REVEAL_TIMEOUT,
+                        AbortCause.REVEAL_TIMEOUT,
                     )
             self.store.set_task_status(
                 s, t.task_id, T.REOPENED, T.INITIALIZED, consensus=None, consensus_block=0, reveal_deadline=0
