@@ -51,7 +51,7 @@ from scripts.devnet import APP_OWNER, FIRST_WORKER, REQUESTER, SCHEDULER, Devnet
 REPO = Path(__file__).resolve().parents[1]
 DEV_CATEGORY_30S = 6
 CAPACITY_CATEGORY = 0  # XS (300 s): deadlines far beyond the measurement, same transactions otherwise
-INIT_BATCH = 16  # the scheduler's initializeArray batch (offchain/scheduler/engine.py Config.init_batch)
+INIT_BATCH = 16  # the scheduler's initializeArray batch (offchain/scheduler/config.py Config.init_batch)
 RPC_BATCH = 32  # raw transactions per JSON-RPC batch request
 
 

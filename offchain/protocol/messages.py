@@ -22,7 +22,7 @@ class AppRef(_Message):
     address: str
     multiaddr: str
     checksum: str
-    type: str
+    type: str | None = None  # DOCKER (the hub's app type), left out when unknown
 
 
 class DatasetRef(_Message):
