@@ -18,6 +18,19 @@ class TxError(Exception):
     """Base of the transaction layer's errors."""
 
 
+class NodeUnavailable(TxError):
+    """The chain node did not answer (refused, reset, timed out, 5xx) even after the retry policy's attempts.
+
+    A `TxError` so the callers that already record failed sends (the scheduler's outbox) record this one too;
+    HTTP services answer it with 503 and `Retry-After`.
+    """
+
+    def __init__(self, reason: str, retry_after: float = 5.0):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
 class TxReverted(TxError):
     """A call or transaction the contract rejected; `reason` is "ErrorName(args)" when it could be decoded."""
 
