@@ -31,6 +31,14 @@ class NodeUnavailable(TxError):
         self.retry_after = retry_after
 
 
+class TxPending(TxError):
+    """A transaction not mined within a bounded wait; it may still be: poll `handle` (a `TxHandle`) later."""
+
+    def __init__(self, reason: str, handle=None):
+        super().__init__(reason)
+        self.handle = handle
+
+
 class TxReverted(TxError):
     """A call or transaction the contract rejected; `reason` is "ErrorName(args)" when it could be decoded."""
 
