@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eth_utils import to_checksum_address
-from web3 import HTTPProvider, Web3
+from web3 import Web3
 
 from offchain.chain import abi as abis
 from offchain.chain.events import LogFollower
+from offchain.chain.retry import RetryingHTTPProvider, RetryPolicy
 
 ZERO_ADDRESS = "0x" + "00" * 20
 
@@ -20,8 +21,8 @@ class ConfigError(Exception):
     """Bad configuration (unreachable node, no hub code, missing deployment): a one-line reason for the user."""
 
 
-def connect(rpc_url: str, timeout: float = 10.0) -> Web3:
-    w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+def connect(rpc_url: str, timeout: float = 10.0, policy: RetryPolicy | None = None) -> Web3:
+    w3 = Web3(RetryingHTTPProvider(rpc_url, policy, request_kwargs={"timeout": timeout}))
     try:
         _ = w3.eth.block_number
     except Exception as exc:

@@ -18,6 +18,27 @@ class TxError(Exception):
     """Base of the transaction layer's errors."""
 
 
+class NodeUnavailable(TxError):
+    """The chain node did not answer (refused, reset, timed out, 5xx) even after the retry policy's attempts.
+
+    A `TxError` so the callers that already record failed sends (the scheduler's outbox) record this one too;
+    HTTP services answer it with 503 and `Retry-After`.
+    """
+
+    def __init__(self, reason: str, retry_after: float = 5.0):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class TxPending(TxError):
+    """A transaction not mined within a bounded wait; it may still be: poll `handle` (a `TxHandle`) later."""
+
+    def __init__(self, reason: str, handle=None):
+        super().__init__(reason)
+        self.handle = handle
+
+
 class TxReverted(TxError):
     """A call or transaction the contract rejected; `reason` is "ErrorName(args)" when it could be decoded."""
 
