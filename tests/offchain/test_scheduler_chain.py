@@ -19,9 +19,7 @@ def _needs_contracts() -> list[str]:
     from offchain.chain import abi
 
     build = abi.build_dir() / "contracts"
-    return [
-        c for c in ("PocoModule", "MatchModule", "AppRegistry", "RLC") if not (build / f"{c}.json").exists()
-    ]
+    return [c for c in ("Poco", "Market", "AppRegistry", "RLC") if not (build / f"{c}.json").exists()]
 
 
 if _needs_contracts():  # the deployment fixtures (tests/conftest.py `poco`) arrive with the core contracts
