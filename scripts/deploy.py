@@ -52,7 +52,7 @@ def module_containers(include_testing: bool = False) -> dict:
         if source.startswith(config.TESTING_SOURCES) and not include_testing:
             continue
         if not container._build.get("bytecode"):
-            continue  # abstract: compiled into the hub itself (IexecHub inherits the hot-path modules)
+            continue  # abstract: not deployable (the hot path of contracts/core/ is compiled into the hub)
         containers[name] = container
     return containers
 

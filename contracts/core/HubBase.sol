@@ -7,10 +7,10 @@ import {IEscrow} from "../../interfaces/IEscrow.sol";
 import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
 
 /// @title HubBase
-/// @notice What every hub module shares: the storage accessor, the owner check, the EIP-712 domain and the four escrow
-///         primitives (lock, unlock, reward, seize) with their exact PoCo v5 events.
-/// @dev Modules are stateless code run by the hub with `delegatecall`: `address(this)` is the hub, and all state lives
-///      in `HubStorage.layout()`.
+/// @notice What the hub's own code and every routed module share: the owner check, the EIP-712 domain and the four
+///         escrow primitives (lock, unlock, reward, seize) with their exact PoCo v5 events.
+/// @dev Routed modules are stateless code run by the hub with `delegatecall`: in the hub and in a module alike,
+///      `address(this)` is the hub, and all state lives in `HubStorage.layout()`.
 abstract contract HubBase {
     /// @dev Addresses every module may need, fixed at deployment (immutables cost no storage read).
     address internal immutable TOKEN;
@@ -20,10 +20,6 @@ abstract contract HubBase {
 
     bytes32 internal constant EIP712DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
-    /// keccak256 of PocoConstants.DOMAIN_NAME and DOMAIN_VERSION, hashed from literals: the compiler folds these,
-    /// while it hashes a string constant at run time (tests compare the separator with the off-chain one)
-    bytes32 private constant DOMAIN_NAME_HASH = keccak256("iExecODB");
-    bytes32 private constant DOMAIN_VERSION_HASH = keccak256("5.0.0");
 
     /// @dev Every module is deployed with the same four addresses, so the deployment script treats them alike.
     constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry) {
@@ -43,9 +39,16 @@ abstract contract HubBase {
     ///      Hashed in unallocated memory (abi.encode allocates a copy).
     function _domainSeparator() internal view returns (bytes32 separator) {
         bytes32 typehash = EIP712DOMAIN_TYPEHASH;
-        bytes32 nameHash = DOMAIN_NAME_HASH;
-        bytes32 versionHash = DOMAIN_VERSION_HASH;
+        bytes8 name = PocoConstants.DOMAIN_NAME;
+        uint256 nameLength = PocoConstants.DOMAIN_NAME.length;
+        bytes5 version = PocoConstants.DOMAIN_VERSION;
+        uint256 versionLength = PocoConstants.DOMAIN_VERSION.length;
         assembly ("memory-safe") {
+            // keccak256 of each string from a known word in scratch space: the optimizer computes both hashes
+            mstore(0x00, name)
+            let nameHash := keccak256(0x00, nameLength)
+            mstore(0x00, version)
+            let versionHash := keccak256(0x00, versionLength)
             let ptr := mload(0x40)
             mstore(ptr, typehash)
             mstore(add(ptr, 0x20), nameHash)
@@ -53,18 +56,6 @@ abstract contract HubBase {
             mstore(add(ptr, 0x60), chainid())
             mstore(add(ptr, 0x80), address())
             separator := keccak256(ptr, 0xa0)
-        }
-    }
-
-    /// @dev EIP-712 typed-data hash of a struct hash under the hub's domain.
-    function _toTypedDataHash(bytes32 structHash) internal view returns (bytes32 digest) {
-        bytes32 separator = _domainSeparator();
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, hex"1901")
-            mstore(add(ptr, 0x02), separator)
-            mstore(add(ptr, 0x22), structHash)
-            digest := keccak256(ptr, 0x42)
         }
     }
 

@@ -63,7 +63,7 @@ library HubStorage {
     /// @notice A classic task (also carries the status of Boost tasks so that `viewTask` shows them).
     struct Task {
         // slot 0
-        uint8 status; // TaskStatus: 0 UNSET, 1 ACTIVE, 2 REVEALING, 3 COMPLETED, 4 FAILED
+        uint8 status; // TASK_* of libraries/Statuses.sol
         uint40 timeref;
         uint40 contributionDeadline;
         uint40 revealDeadline;
@@ -76,7 +76,7 @@ library HubStorage {
         // slot 2
         bytes32 consensusValue;
         // slot 3: consensus "total" minus one, so that a fresh task needs no write (total = 1 + sum of groups).
-        // Like `groups`, it is not updated by the vote that reaches consensus (see PocoModule.contribute).
+        // Like `groups`, it is not updated by the vote that reaches consensus (see Poco.contribute).
         uint256 totalMinusOne;
         address[] contributors;
         bytes32 resultDigest;
@@ -87,7 +87,7 @@ library HubStorage {
     /// @notice One worker's contribution to one task.
     struct Contribution {
         // slot 0
-        uint8 status; // ContributionStatus: 0 UNSET, 1 CONTRIBUTED, 2 PROVED, 3 REJECTED
+        uint8 status; // CONTRIBUTION_* of libraries/Statuses.sol
         uint8 weight; // floor(log2(worker weight)), used for reward shares
         address enclaveChallenge;
         // slot 1, 2

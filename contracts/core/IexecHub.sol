@@ -3,21 +3,22 @@ pragma solidity ^0.8.30;
 
 import {HubStorage} from "./HubStorage.sol";
 import {HubBase} from "./HubBase.sol";
-import {PocoModule} from "../modules/PocoModule.sol";
-import {BoostModule} from "../modules/BoostModule.sol";
-import {MatchModule} from "../modules/MatchModule.sol";
+import {Poco} from "./Poco.sol";
+import {Boost} from "./Boost.sol";
+import {Market} from "./Market.sol";
 import {PocoConstants} from "../libraries/PocoConstants.sol";
 import {IEscrow} from "../../interfaces/IEscrow.sol";
 import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
 import {IRegistryListener} from "../../interfaces/IRegistry.sol";
 
 /// @title IexecHub
-/// @notice The single address users talk to (PROTOCOL §12.3). It holds all state and routes each call, by selector,
-///         to the module that implements it; modules run with `delegatecall` on the hub's storage. The routing table
-///         is fixed at construction: the hub is not upgradeable.
+/// @notice The single address users talk to (PROTOCOL §12.3). It holds all state and runs the hot path itself (the
+///         market, PoCo and Boost are compiled in: no delegatecall hop); every other call is routed, by selector, to
+///         the module of contracts/modules/ that implements it, run with `delegatecall` on the hub's storage. The
+///         routing table is fixed at construction: the hub is not upgradeable.
 /// @dev Splitting by module keeps each deployed contract under the EIP-170 size limit while users see one ABI
 ///      (`interfaces/IIexecHub.sol`).
-contract IexecHub is PocoModule, MatchModule, BoostModule, IRegistryListener {
+contract IexecHub is Poco, Market, Boost, IRegistryListener {
     /// Thrown when the constructor's module and selector lists differ in length.
     error ModuleListMismatch(uint256 modules, uint256 selectorLists);
     /// Thrown when two modules claim the same selector.

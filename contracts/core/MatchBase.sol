@@ -8,12 +8,11 @@ import {LibSignatures} from "../libraries/LibSignatures.sol";
 import {PocoConstants} from "../libraries/PocoConstants.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {IMarket} from "../../interfaces/IMarket.sol";
-import {IEscrow} from "../../interfaces/IEscrow.sol";
 import {ICategoryManager} from "../../interfaces/ICategoryManager.sol";
 
 /// @title MatchBase
 /// @notice The checks every match runs (PROTOCOL §3.7 steps 1-25), the order consumption and the two escrow locks
-///         of §3.9, shared by the classic market (MatchModule) and PoCo Boost, which each store their own deal record.
+///         of §3.9, shared by the classic market (Market) and PoCo Boost (Boost), which each store their own deal record.
 abstract contract MatchBase is AssetDirectory {
     /// @dev Tag bits 1-3 (Scone, Gramine, TDX) of the dataset order are dropped from the demand [v6.2], so that a
     ///      dataset order tagged for one TEE framework runs on a pool offering another.

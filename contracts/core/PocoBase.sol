@@ -1,30 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
-import {HubBase} from "./HubBase.sol";
+import {SettleBase} from "./SettleBase.sol";
 import {HubStorage} from "./HubStorage.sol";
 import {PocoConstants} from "../libraries/PocoConstants.sol";
-import {LibSignatures} from "../libraries/LibSignatures.sol";
+import {TASK_UNSET, TASK_ACTIVE} from "../libraries/Statuses.sol";
 import {IPoco} from "../../interfaces/IPoco.sol";
-import {IOracleConsumer} from "../../interfaces/IOracleConsumer.sol";
 
 /// @title PocoBase
-/// @notice What the task-lifecycle modules share: status codes, task creation, the contribution signature checks,
-///         the deal's payment terms, the success payments (PROTOCOL §4.6 successWork) and the result callback.
-abstract contract PocoBase is HubBase {
-    // Task status (IexecTypes.TaskStatusEnum)
-    uint8 internal constant TASK_UNSET = 0;
-    uint8 internal constant TASK_ACTIVE = 1;
-    uint8 internal constant TASK_REVEALING = 2;
-    uint8 internal constant TASK_COMPLETED = 3;
-    uint8 internal constant TASK_FAILED = 4;
-    // Contribution status (IexecTypes.ContributionStatusEnum)
-    uint8 internal constant CONTRIBUTION_UNSET = 0;
-    uint8 internal constant CONTRIBUTION_CONTRIBUTED = 1;
-    uint8 internal constant CONTRIBUTION_PROVED = 2;
-    uint8 internal constant CONTRIBUTION_REJECTED = 3;
+/// @notice What the classic task lifecycle (Poco) builds on: task creation, the contribution signature checks,
+///         the deal's payment terms and the success payments (PROTOCOL §4.6 successWork).
+abstract contract PocoBase is SettleBase {
 
     /// @dev The money side of a deal, read once per settlement (the packed deal keeps these in four slots).
     struct Terms {
@@ -83,33 +69,16 @@ abstract contract PocoBase is HubBase {
         bytes calldata enclaveSign,
         bytes calldata authorizationSign
     ) internal view {
-        address authorizer;
-        if (enclaveChallenge == address(0)) {
-            if (_requiresEnclave(deal)) revert IPoco.EnclaveRequired(taskid);
-            authorizer = deal.workerpoolOwner;
-        } else {
-            authorizer = HubStorage.layout().teebroker;
-            if (authorizer == address(0)) authorizer = deal.workerpoolOwner;
-        }
-        bytes32 authorization =
-            MessageHashUtils.toEthSignedMessageHash(_authorizationHash(msg.sender, taskid, enclaveChallenge));
-        if (!_isValidSignature(authorizer, authorization, authorizationSign)) {
+        if (enclaveChallenge == address(0) && _requiresEnclave(deal)) revert IPoco.EnclaveRequired(taskid);
+        address authorizer = _authorizer(deal.workerpoolOwner, enclaveChallenge);
+        if (!_isEthSignedBy(authorizer, _authorizationHash(msg.sender, taskid, enclaveChallenge), authorizationSign)) {
             revert IPoco.InvalidAuthorization(taskid, msg.sender, authorizer);
         }
         if (enclaveChallenge != address(0)) {
-            bytes32 enclaveMessage = MessageHashUtils.toEthSignedMessageHash(keccak256(abi.encodePacked(resultHash, resultSeal)));
-            if (!_isValidSignature(enclaveChallenge, enclaveMessage, enclaveSign)) {
+            if (!_isEthSignedBy(enclaveChallenge, keccak256(abi.encodePacked(resultHash, resultSeal)), enclaveSign)) {
                 revert IPoco.InvalidEnclaveSignature(taskid, enclaveChallenge);
             }
         }
-    }
-
-    /// @dev A 65-byte (r, s, v) or 64-byte EIP-2098 (r, vs) ECDSA signature by `signer` (LibSignatures.recover), or
-    ///      else an ERC-1271 approval when `signer` is a contract. ECDSA is tried first so that the usual EOA signer
-    ///      costs no EXTCODESIZE (a contract address cannot produce an ECDSA signature).
-    function _isValidSignature(address signer, bytes32 hash, bytes calldata signature) internal view returns (bool) {
-        if (signer != address(0) && LibSignatures.recover(hash, signature) == signer) return true;
-        return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNowCalldata(signer, hash, signature);
     }
 
     /// @dev Reads the payment terms of a deal. The dataset slot is all zeros for a deal without dataset, so it is
@@ -139,22 +108,6 @@ abstract contract PocoBase is HubBase {
         _unlockAccount($, t.scheduler, stake);
         uint256 slice = _seizeKittySliceAndTake($, t.appPrice + t.datasetPrice + stake + laterOut, taskid);
         if (slice != 0) _rewardAccount($, t.scheduler, slice, taskid);
-    }
-
-    /// @dev Tells the deal's callback contract, if any, about the result (PROTOCOL §4.9). The call gets at most
-    ///      `callbackgas`; its outcome and return data are ignored (a reverting or gas-burning consumer, or an EOA,
-    ///      cannot block finalize). Afterwards more than callbackgas / 63 gas must remain, otherwise the caller may
-    ///      have starved the call (EIP-150 forwards at most 63/64 of what is left).
-    function _executeCallback(bytes32 taskid, address callback, bytes calldata resultsCallback) internal {
-        if (callback == address(0)) return;
-        uint256 callbackGas = HubStorage.layout().callbackgas;
-        bytes memory data = abi.encodeCall(IOracleConsumer.receiveResult, (taskid, resultsCallback));
-        assembly ("memory-safe") {
-            // no return data is copied: a consumer cannot make the hub pay for a large answer
-            pop(call(callbackGas, callback, 0, add(data, 0x20), mload(data), 0, 0))
-        }
-        uint256 left = gasleft();
-        if (left <= callbackGas / 63) revert IPoco.CallbackGasTooLow(taskid, left, callbackGas);
     }
 
     /// @dev The callback data rule (PROTOCOL §4.6): data hashes to the digest, or is empty when there is no callback.

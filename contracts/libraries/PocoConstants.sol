@@ -28,7 +28,8 @@ library PocoConstants {
     /// 30 M gas block (PROTOCOL §12.7); tested at this limit
     uint256 internal constant MAX_CONTRIBUTORS = 64;
 
-    // EIP-712 domain of the PoCo v5 market (clients sign against it)
-    string internal constant DOMAIN_NAME = "iExecODB";
-    string internal constant DOMAIN_VERSION = "5.0.0";
+    // EIP-712 domain of the PoCo v5 market (clients sign against it). Fixed-size byte strings, not `string`: the hub
+    // hashes them in scratch memory, which the optimizer folds into constants (a `string` is hashed at run time).
+    bytes8 internal constant DOMAIN_NAME = "iExecODB";
+    bytes5 internal constant DOMAIN_VERSION = "5.0.0";
 }

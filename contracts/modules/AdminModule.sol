@@ -79,8 +79,8 @@ contract AdminModule is HubBase {
 
     function domain() external view returns (IexecTypes.EIP712Domain memory) {
         return IexecTypes.EIP712Domain({
-            name: PocoConstants.DOMAIN_NAME,
-            version: PocoConstants.DOMAIN_VERSION,
+            name: string(abi.encodePacked(PocoConstants.DOMAIN_NAME)),
+            version: string(abi.encodePacked(PocoConstants.DOMAIN_VERSION)),
             chainId: block.chainid,
             verifyingContract: address(this)
         });

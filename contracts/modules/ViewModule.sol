@@ -3,6 +3,7 @@ pragma solidity ^0.8.30;
 
 import {HubBase} from "../core/HubBase.sol";
 import {HubStorage} from "../core/HubStorage.sol";
+import {TASK_COMPLETED} from "../libraries/Statuses.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
 
@@ -53,7 +54,7 @@ contract ViewModule is HubBase {
         deal.botFirst = d.botFirst;
         deal.botSize = d.botSize;
         deal.shortTag = d.shortTag;
-        // BoostModule leaves the sponsor slot empty when the requester pays: report the requester then.
+        // A Boost match leaves the sponsor slot empty when the requester pays: report the requester then.
         address sponsor = d.sponsor;
         deal.sponsor = sponsor == address(0) ? deal.requester : sponsor;
     }
@@ -106,7 +107,7 @@ contract ViewModule is HubBase {
     function resultFor(bytes32 taskid) external view returns (bytes memory) {
         HubStorage.Task storage t = HubStorage.layout().tasks[taskid];
         uint8 status = t.status;
-        if (status != uint8(IexecTypes.TaskStatusEnum.COMPLETED)) revert IHubAdmin.TaskPending(taskid, status);
+        if (status != TASK_COMPLETED) revert IHubAdmin.TaskPending(taskid, status);
         return t.resultsCallback;
     }
 }

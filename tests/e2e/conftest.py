@@ -18,9 +18,7 @@ def _missing_parts() -> list[str]:
 
     missing = [m for m in ("offchain.scheduler", "offchain.protocol.orders") if find_spec(m) is None]
     build = abi.build_dir() / "contracts"
-    missing += [
-        c for c in ("PocoModule", "MatchModule", "AppRegistry", "RLC") if not (build / f"{c}.json").exists()
-    ]
+    missing += [c for c in ("Poco", "Market", "AppRegistry", "RLC") if not (build / f"{c}.json").exists()]
     return missing
 
 

@@ -1,7 +1,7 @@
-"""Result callbacks (PROTOCOL §4.9): a consumer cannot block or starve finalize; resultFor."""
+"""Result callbacks: a consumer cannot block, starve or bill finalize; resultFor."""
 
 import pytest
-from brownie import CallbackGasBurner, CallbackRecorder, CallbackReverter, chain, web3
+from brownie import CallbackGasBurner, CallbackLargeAnswer, CallbackRecorder, CallbackReverter, chain, web3
 from brownie.exceptions import VirtualMachineError
 from custom_errors import reverts_with
 
@@ -104,3 +104,15 @@ def test_fast_path_calls_callback(new_task, workers, recorder):
     task = new_task(trust=1, callback=recorder)
     task.contribute_and_finalize(workers[0], DIGEST, b"results", callback=DATA)
     assert recorder.results(task.id) == "0x" + DATA.hex()
+
+
+def test_finalize_cost_does_not_depend_on_the_answer(new_task, workers, owner):
+    """A consumer answering 250 kB costs finalize what a silent one costs: the hub copies no return data."""
+    large = CallbackLargeAnswer.deploy(250_000, {"from": owner})
+    silent = CallbackLargeAnswer.deploy(0, {"from": owner})
+    # the first finalize warms what every later one finds written (account words)
+    plain = _revealed(new_task, workers, None).finalize(b"results").gas_used
+    without = _revealed(new_task, workers, silent).finalize(b"results", callback=DATA).gas_used
+    with_answer = _revealed(new_task, workers, large).finalize(b"results", callback=DATA).gas_used
+    assert without - plain > 100_000  # the consumer ran: expanding its memory to 250 kB costs ~143k
+    assert abs(with_answer - without) <= 5_000, (with_answer, without)

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {MatchBase} from "../core/MatchBase.sol";
-import {HubBase} from "../core/HubBase.sol";
-import {HubStorage} from "../core/HubStorage.sol";
+import {MatchBase} from "./MatchBase.sol";
+import {HubStorage} from "./HubStorage.sol";
+import {LibDealWords} from "../libraries/LibDealWords.sol";
 import {LibOrders} from "../libraries/LibOrders.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {IMarket} from "../../interfaces/IMarket.sol";
 
-/// @title MatchModule
+/// @title Market
 /// @notice Classic market: matches an app, dataset (optional), workerpool and request order into a deal
 ///         (PROTOCOL §3.7-3.9), paid by the requester (`matchOrders`) or by the caller (`sponsorMatchOrders`).
-abstract contract MatchModule is MatchBase, IMarket {
+abstract contract Market is MatchBase, IMarket {
 
     /// @inheritdoc IMarket
     function matchOrders(
@@ -111,16 +111,16 @@ abstract contract MatchModule is MatchBase, IMarket {
         bool longTag = uint256(m.tag) > type(uint32).max;
         if (longTag) flags |= HubStorage.FLAG_LONG_TAG;
 
-        // Packing follows the declaration order of HubStorage.Deal: first field in the low-order bytes.
-        uint256 slot0 = uint160(app.app) | (uint256(_toPrice(app.appprice)) << 160);
-        uint256 slot1 = uint160(m.appOwner) | (workerpoolPrice << 160);
-        uint256 slot2 = uint160(workerpool.workerpool) | (workerStake << 160);
         // category < categoryCount was checked and categories are created one by one, so it fits 32 bits; the
         // scheduler ratio is <= 100 (enforced by the registry's Workerpool), so it fits its 8 bits.
-        uint256 slot3 = uint160(m.workerpoolOwner) | (block.timestamp << 160) | (uint256(uint32(request.category)) << 200)
-            | (schedulerRewardRatio << 232) | (flags << 240);
-        uint256 slot4 = uint160(requester) | (m.botFirst << 160) | (m.volume << 208);
-        uint256 slot5 = uint160(dataset.dataset) | (trust << 160) | (longTag ? 0 : uint256(m.tag) << 224);
+        uint256 slot0 = LibDealWords.packAddressAmount(app.app, _toPrice(app.appprice));
+        uint256 slot1 = LibDealWords.packAddressAmount(m.appOwner, workerpoolPrice);
+        uint256 slot2 = LibDealWords.packAddressAmount(workerpool.workerpool, workerStake);
+        uint256 slot3 = LibDealWords.packDealScheduler(
+            m.workerpoolOwner, block.timestamp, uint32(request.category), schedulerRewardRatio, flags
+        );
+        uint256 slot4 = LibDealWords.packDealBag(requester, m.botFirst, m.volume);
+        uint256 slot5 = LibDealWords.packDealDataset(dataset.dataset, trust, longTag ? 0 : uint256(m.tag));
         assembly ("memory-safe") {
             let s := deal.slot
             sstore(s, slot0)

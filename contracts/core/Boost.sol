@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
-import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
-import {HubBase} from "../core/HubBase.sol";
-import {HubStorage} from "../core/HubStorage.sol";
-import {MatchBase} from "../core/MatchBase.sol";
-import {LibSignatures} from "../libraries/LibSignatures.sol";
+import {HubStorage} from "./HubStorage.sol";
+import {MatchBase} from "./MatchBase.sol";
+import {SettleBase} from "./SettleBase.sol";
+import {LibDealWords} from "../libraries/LibDealWords.sol";
 import {PocoConstants} from "../libraries/PocoConstants.sol";
+import {TASK_UNSET, TASK_COMPLETED, TASK_FAILED} from "../libraries/Statuses.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {IMarket} from "../../interfaces/IMarket.sol";
 import {IPoco} from "../../interfaces/IPoco.sol";
 import {IPocoBoost} from "../../interfaces/IPocoBoost.sol";
-import {IOracleConsumer} from "../../interfaces/IOracleConsumer.sol";
 
-/// @title BoostModule
+/// @title Boost
 /// @notice PoCo Boost (PROTOCOL §4.11): a deal is matched once, then each task is settled by one transaction, either
 ///         `pushResultBoost` (worker, before the deadline) or `claimBoost` (anyone, from the deadline).
 /// @dev Storage per deal is `HubStorage.DealBoost`: three slots, plus the dataset slot with a dataset, the callback
@@ -21,10 +20,7 @@ import {IOracleConsumer} from "../../interfaces/IOracleConsumer.sol";
 ///      requester"; `viewDealBoost` returns the requester then). The worker reward is derived from the workerpool
 ///      price and the scheduler ratio snapshot. Per task only `tasks[taskId].status` is written, so
 ///      `viewTask` shows COMPLETED or FAILED.
-abstract contract BoostModule is MatchBase, IPocoBoost {
-    uint8 private constant STATUS_UNSET = uint8(IexecTypes.TaskStatusEnum.UNSET);
-    uint8 private constant STATUS_COMPLETED = uint8(IexecTypes.TaskStatusEnum.COMPLETED);
-    uint8 private constant STATUS_FAILED = uint8(IexecTypes.TaskStatusEnum.FAILED);
+abstract contract Boost is MatchBase, SettleBase, IPocoBoost {
     /// Boost accepts one result per task: trust 0 or 1 only
     uint256 private constant BOOST_MAX_TRUST = 1;
 
@@ -75,16 +71,13 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         _checkPushWindow(deal, dealId, index, taskId, task.status, enclaveChallenge);
 
         // deal slots are read whole, see _checkPushWindow
-        uint256 slot1; // workerpoolOwner, workerpoolPrice (80), schedulerRewardRatio (8), flags (8)
+        uint256 slot1; // LibDealWords.packBoostScheduler
         assembly ("memory-safe") {
             slot1 := sload(add(deal.slot, 1))
         }
-        address scheduler = address(uint160(slot1));
-        uint256 flags = slot1 >> 248;
+        uint256 flags = LibDealWords.boostFlagsIn(slot1);
         {
-            // The TEE broker vouches for enclave executions when one is set; otherwise the deal's scheduler does.
-            address broker = enclaveChallenge == address(0) ? address(0) : $.teebroker;
-            address authorizer = broker == address(0) ? scheduler : broker;
+            address authorizer = _authorizer(LibDealWords.accountIn(slot1), enclaveChallenge);
             bytes32 authorization = _authorizationHash(msg.sender, taskId, enclaveChallenge);
             if (!_isEthSignedBy(authorizer, authorization, authorizationSign)) {
                 revert BoostInvalidAuthorization(taskId, msg.sender, authorizer);
@@ -102,11 +95,11 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         }
 
         // Status first: the callback below is an external call and must find the task settled.
-        _setStatus(task, STATUS_COMPLETED);
+        _setStatus(task, TASK_COMPLETED);
         _payTask(deal, slot1, taskId);
         emit ResultPushedBoost(dealId, index, results);
 
-        if (callback != address(0)) _callback($.callbackgas, callback, taskId, resultsCallback);
+        _runCallback(taskId, callback, resultsCallback, true);
     }
 
     /// @inheritdoc IPocoBoost
@@ -120,7 +113,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         // slither-disable-next-line timestamp
         if (block.timestamp < deadline) revert BoostDeadlineNotReached(taskId, deadline);
 
-        _setStatus(task, STATUS_FAILED);
+        _setStatus(task, TASK_FAILED);
         uint256 workerpoolPrice = deal.workerpoolPrice;
         uint256 price = uint256(deal.appPrice) + deal.datasetPrice + workerpoolPrice;
         _unlockAccount($, _sponsorOf(deal, deal.flags), price);
@@ -198,13 +191,11 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         if (callback != address(0)) flags |= HubStorage.BOOST_HAS_CALLBACK;
         if (sponsor != requester) flags |= HubStorage.BOOST_HAS_SPONSOR;
 
-        // Packing follows the declaration order of HubStorage.DealBoost: first field in the low-order bytes; botFirst
-        // and volume fit 16 bits (checked by the caller), the short tag is the tag's low 3 bytes.
-        uint256 slot0 = uint160(m.appOwner) | (uint256(_toPrice(appPrice)) << 160);
-        uint256 slot1 = uint160(m.workerpoolOwner) | (workerpoolPrice << 160) | (schedulerRewardRatio << 240)
-            | (flags << 248);
-        uint256 slot2 = uint160(requester) | (deadline << 160) | (m.botFirst << 200) | (m.volume << 216)
-            | ((uint256(m.tag) & 0xffffff) << 232);
+        // botFirst and volume fit 16 bits (checked by the caller), the short tag is the tag's low 3 bytes.
+        uint256 slot0 = LibDealWords.packAddressAmount(m.appOwner, _toPrice(appPrice));
+        uint256 slot1 = LibDealWords.packBoostScheduler(m.workerpoolOwner, workerpoolPrice, schedulerRewardRatio, flags);
+        uint256 slot2 =
+            LibDealWords.packBoostWindow(requester, deadline, m.botFirst, m.volume, uint256(m.tag) & 0xffffff);
         assembly ("memory-safe") {
             let s := deal.slot
             sstore(s, slot0)
@@ -212,7 +203,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
             sstore(add(s, 2), slot2)
         }
         if (flags & HubStorage.BOOST_HAS_DATASET != 0) {
-            uint256 slot3 = uint160(m.datasetOwner) | (uint256(_toPrice(datasetPrice)) << 160);
+            uint256 slot3 = LibDealWords.packAddressAmount(m.datasetOwner, _toPrice(datasetPrice));
             assembly ("memory-safe") {
                 sstore(add(deal.slot, 3), slot3)
             }
@@ -221,61 +212,44 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         if (sponsor != requester) deal.sponsor = sponsor;
     }
 
-    /// @dev True if `signature` is `identity`'s signature of ethmsg(`hash`) (ECDSA 65/64 bytes, or ERC-1271).
-    function _isEthSignedBy(address identity, bytes32 hash, bytes calldata signature) private view returns (bool) {
-        return LibSignatures.isValidSignature(identity, MessageHashUtils.toEthSignedMessageHash(hash), signature);
-    }
-
     /// @dev Pays a completed task (same event order as PoCo v5.5): seize the sponsor's task price; reward the worker,
     ///      the app owner and the dataset owner; unlock the scheduler's stake; take a kitty slice; reward the
     ///      scheduler with the rest of the workerpool price plus that slice. Σ seized == Σ rewarded. Only the
     ///      optional slots that `flags` names are read; slot 1 comes from the caller, slot 0 is read whole.
     function _payTask(HubStorage.DealBoost storage deal, uint256 slot1, bytes32 taskId) private {
         HubStorage.Layout storage $ = HubStorage.layout();
-        uint256 slot0; // appOwner, appPrice (96)
+        uint256 slot0; // LibDealWords.packAddressAmount(appOwner, appPrice)
         assembly ("memory-safe") {
             slot0 := sload(deal.slot)
         }
-        uint256 workerpoolPrice = uint80(slot1 >> 160);
+        uint256 flags = LibDealWords.boostFlagsIn(slot1);
+        uint256 workerpoolPrice = LibDealWords.boostPriceIn(slot1);
+        uint256 appPrice = LibDealWords.amountIn(slot0);
         uint256 datasetPrice = 0;
         address datasetOwner = address(0);
-        if ((slot1 >> 248) & HubStorage.BOOST_HAS_DATASET != 0) {
+        if (flags & HubStorage.BOOST_HAS_DATASET != 0) {
             datasetPrice = deal.datasetPrice;
             datasetOwner = deal.datasetOwner;
         }
-        uint256 price = (slot0 >> 160) + datasetPrice + workerpoolPrice;
-        _seize(_sponsorOf(deal, slot1 >> 248), price, taskId);
-        uint256 workerReward = HubStorage.boostWorkerReward(workerpoolPrice, uint8(slot1 >> 240));
+        uint256 price = appPrice + datasetPrice + workerpoolPrice;
+        _seize(_sponsorOf(deal, flags), price, taskId);
+        uint256 workerReward = HubStorage.boostWorkerReward(workerpoolPrice, LibDealWords.boostRatioIn(slot1));
         _rewardAccount($, msg.sender, workerReward, taskId);
-        if (slot0 >> 160 != 0) _rewardAccount($, address(uint160(slot0)), slot0 >> 160, taskId);
+        if (appPrice != 0) _rewardAccount($, LibDealWords.accountIn(slot0), appPrice, taskId);
         if (datasetPrice != 0) _rewardAccount($, datasetOwner, datasetPrice, taskId);
         uint256 stake = _pct(workerpoolPrice, PocoConstants.WORKERPOOL_STAKE_RATIO);
+        address scheduler = LibDealWords.accountIn(slot1);
         // the scheduler's word is written once, with its stake unlocked and its reward
-        uint256 schedulerWord = _unlockInWord($, address(uint160(slot1)), stake);
+        uint256 schedulerWord = _unlockInWord($, scheduler, stake);
         // one write of the hub's word: the task price and the stake leave it (the slice too, inside)
         uint256 slice = _seizeKittySliceAndTake($, price + stake, taskId);
         // workerReward <= workerpoolPrice by construction (pct with a ratio <= 100)
-        _rewardWord($, address(uint160(slot1)), schedulerWord, workerpoolPrice - workerReward + slice, taskId);
-    }
-
-    /// @dev Runs the deal's callback with the hub's callback gas. Its outcome is ignored (a requester's failing
-    ///      contract must not block the worker's payment), but the caller must leave enough gas for it to run.
-    function _callback(uint256 callbackGas, address callback, bytes32 taskId, bytes calldata resultsCallback)
-        private
-    {
-        bytes memory data = abi.encodeCall(IOracleConsumer.receiveResult, (taskId, resultsCallback));
-        // slither-disable-next-line unchecked-lowlevel,low-level-calls
-        (bool success,) = callback.call{gas: callbackGas}(data); // solhint-disable-line avoid-low-level-calls
-        // slither-disable-next-line redundant-statements
-        success; // ignored on purpose (see above)
-        uint256 required = callbackGas / 63;
-        // solhint-disable-next-line gas-strict-inequalities
-        if (gasleft() <= required) revert BoostNotEnoughGasAfterCallback(taskId, gasleft(), required);
+        _rewardWord($, scheduler, schedulerWord, workerpoolPrice - workerReward + slice, taskId);
     }
 
     /// @dev The push checks on the deal's slot 2: known task, UNSET, before the deadline, enclave when the tag asks
-    ///      for one. Deal slots are read whole (one SLOAD each instead of one per field) and unpacked in the
-    ///      declaration order of HubStorage.DealBoost: first field in the low-order bytes, as _recordDeal packs them.
+    ///      for one. Deal slots are read whole (one SLOAD each instead of one per field) and unpacked by
+    ///      LibDealWords, which _recordDeal packs them with.
     function _checkPushWindow(
         HubStorage.DealBoost storage deal,
         bytes32 dealId,
@@ -284,16 +258,16 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         uint8 status,
         address enclaveChallenge
     ) private view {
-        uint256 slot2; // requester, deadline (40), botFirst (16), botSize (16), shortTag (24)
+        uint256 slot2; // LibDealWords.packBoostWindow
         assembly ("memory-safe") {
             slot2 := sload(add(deal.slot, 2))
         }
-        _requireUnsetTask(dealId, index, uint16(slot2 >> 216), taskId, status);
-        uint256 deadline = uint40(slot2 >> 160);
+        _requireUnsetTask(dealId, index, LibDealWords.boostBotSizeIn(slot2), taskId, status);
+        uint256 deadline = LibDealWords.boostDeadlineIn(slot2);
         // the deadline is excluded from the push window (PROTOCOL §5)
         // slither-disable-next-line timestamp
         if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline); // solhint-disable-line gas-strict-inequalities
-        if (enclaveChallenge == address(0) && (slot2 >> 232) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
+        if (enclaveChallenge == address(0) && LibDealWords.boostShortTagIn(slot2) & 0x01 != 0) revert BoostEnclaveRequired(taskId);
     }
 
     function _requireUnsetTask(bytes32 dealId, uint256 index, uint256 botSize, bytes32 taskId, uint8 status)
@@ -303,7 +277,7 @@ abstract contract BoostModule is MatchBase, IPocoBoost {
         // An unknown deal has botSize 0, so every index is unknown.
         // solhint-disable-next-line gas-strict-inequalities
         if (index >= botSize) revert BoostUnknownTask(dealId, index, botSize);
-        if (status != STATUS_UNSET) revert BoostTaskNotUnset(taskId, status);
+        if (status != TASK_UNSET) revert BoostTaskNotUnset(taskId, status);
     }
 
     /// @dev Writes the status of an UNSET Boost task as its whole first slot, without reading it first: only the

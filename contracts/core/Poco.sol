@@ -2,20 +2,30 @@
 pragma solidity ^0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {PocoBase} from "../core/PocoBase.sol";
-import {HubStorage} from "../core/HubStorage.sol";
+import {PocoBase} from "./PocoBase.sol";
+import {HubStorage} from "./HubStorage.sol";
 import {PocoConstants} from "../libraries/PocoConstants.sol";
+import {
+    TASK_ACTIVE,
+    TASK_REVEALING,
+    TASK_COMPLETED,
+    TASK_FAILED,
+    CONTRIBUTION_UNSET,
+    CONTRIBUTION_CONTRIBUTED,
+    CONTRIBUTION_PROVED,
+    CONTRIBUTION_REJECTED
+} from "../libraries/Statuses.sol";
 import {IPoco} from "../../interfaces/IPoco.sol";
 import {IEscrow} from "../../interfaces/IEscrow.sol";
 
-/// @title PocoModule
+/// @title Poco
 /// @notice Proof-of-Contribution: the classic task lifecycle (PROTOCOL §4.2-4.10).
 /// @dev Deadlines (t = task.timeref, s = deal.startTime, c = time consensus was reached):
 ///
 ///      s ------------- contribute ------------ s+7t ........................ s+10t
 ///                        c -- reveal -- c+2t (< s+9t)                          |
 ///      finalize/reopen: while now < s+10t            claim: from now >= s+10t -+
-abstract contract PocoModule is PocoBase, IPoco {
+abstract contract Poco is PocoBase, IPoco {
     // ---------------------------------------------------------------------------------------------------------------
     // Initialize
     // ---------------------------------------------------------------------------------------------------------------
@@ -208,7 +218,7 @@ abstract contract PocoModule is PocoBase, IPoco {
         _successWork(taskid, t, t.workerpoolPrice + count * t.workerStake);
         _distributeRewards(task, taskid, t, count);
         emit TaskFinalize(taskid, results);
-        _executeCallback(taskid, callback, resultsCallback);
+        _runCallback(taskid, callback, resultsCallback, false);
     }
 
     /// @dev PROTOCOL §4.6 distributeRewards. The pot is the workerpool price plus the stakes of contributors who did
@@ -315,7 +325,7 @@ abstract contract PocoModule is PocoBase, IPoco {
         _rewardAccount($, msg.sender, workerReward, taskid);
         _rewardAccount($, t.scheduler, t.workerpoolPrice - workerReward, taskid);
         emit TaskFinalize(taskid, results);
-        _executeCallback(taskid, callback, resultsCallback);
+        _runCallback(taskid, callback, resultsCallback, false);
     }
 
     /// @inheritdoc IPoco
