@@ -29,6 +29,11 @@ def dev_private_key(index: int) -> bytes:
     return bytes(Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}").key)
 
 
+def dev_key(index: int) -> str:
+    """Key of the index-th account of the dev mnemonic as 0x-hex (what key files and TxSender take)."""
+    return "0x" + dev_private_key(index).hex()
+
+
 def private_key_of(address: str) -> bytes:
     """Key of a dev-mnemonic account by address; a clear error for any other address."""
     try:

@@ -39,16 +39,19 @@ from eth_account import Account
 from eth_utils import keccak, to_bytes
 from web3.logs import DISCARD
 
-from offchain import orders as od
-from offchain.devnet import APP_OWNER, FIRST_WORKER, REQUESTER, SCHEDULER, Devnet, DevnetError
-from offchain.protocol import constants as C
-from offchain.protocol import hashing
-from offchain.requester.market import dev_key
+if __package__ in (None, ""):  # `python scripts/x.py`: the repo root, so that the scripts package imports
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from offchain.devnet_keys import dev_key  # noqa: E402
+from offchain.protocol import constants as C  # noqa: E402
+from offchain.protocol import hashing  # noqa: E402
+from offchain.protocol import orders as od  # noqa: E402
+from scripts.devnet import APP_OWNER, FIRST_WORKER, REQUESTER, SCHEDULER, Devnet, DevnetError  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEV_CATEGORY_30S = 6
 CAPACITY_CATEGORY = 0  # XS (300 s): deadlines far beyond the measurement, same transactions otherwise
-INIT_BATCH = 16  # the scheduler's initializeArray batch (offchain/scheduler/engine.py Config.init_batch)
+INIT_BATCH = 16  # the scheduler's initializeArray batch (offchain/scheduler/config.py Config.init_batch)
 RPC_BATCH = 32  # raw transactions per JSON-RPC batch request
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from brownie import ZERO_ADDRESS, accounts, chain, web3
 
 from offchain.devnet_keys import private_key_of
-from offchain.orders import Domain, build_orders
 from offchain.protocol import hashing
+from offchain.protocol.orders import Domain, build_orders
 from scripts.deploy import deploy
 
 RLC = 10**9

@@ -18,7 +18,14 @@ from pathlib import Path
 
 from eth_account import Account
 
-from offchain.devnet import (
+if __package__ in (None, ""):  # `python scripts/x.py`: the repo root, so that the scripts package imports
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from offchain.devnet_keys import dev_key  # noqa: E402
+from offchain.protocol import constants as C  # noqa: E402
+from offchain.requester.assemble import assemble, tile_from_result_zip  # noqa: E402
+from offchain.requester.market import TASK_STATUS_NAMES  # noqa: E402
+from scripts.devnet import (  # noqa: E402
     APP_OWNER,
     APP_PRICE,
     FIRST_WORKER,
@@ -29,9 +36,6 @@ from offchain.devnet import (
     Devnet,
     DevnetError,
 )
-from offchain.protocol import constants as C
-from offchain.requester.assemble import assemble, tile_from_result_zip
-from offchain.requester.market import TASK_STATUS_NAMES, dev_key
 
 DEV_CATEGORY_30S = 6  # scripts/config.py: DEV_CATEGORIES come after the 5 standard ones
 

@@ -11,6 +11,7 @@ from eth_utils import to_checksum_address
 from web3 import Web3
 
 from offchain.chain import abi as abis
+from offchain.chain.events import LogFollower
 from offchain.chain.retry import RetryingHTTPProvider, RetryPolicy
 
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -54,6 +55,11 @@ def hub_from_deployment(data: dict) -> str:
     raise ConfigError("the deployment file names no hub address")
 
 
+def b32(value: bytes | str) -> bytes:
+    """A deal or task id as the 32 bytes the hub takes, from bytes or 0x-hex."""
+    return bytes.fromhex(value.removeprefix("0x")) if isinstance(value, str) else bytes(value)
+
+
 @dataclass(frozen=True)
 class Head:
     number: int
@@ -88,11 +94,11 @@ class ChainClient:
         return self.head().chain_now()
 
     # -- hub views ------------------------------------------------------------------------------------------------
-    def view_deal(self, deal_id: bytes) -> dict:
+    def view_deal(self, deal_id: bytes | str) -> dict:
         def res(r):
             return {"pointer": r[0], "owner": r[1], "price": r[2]}
 
-        d = self.hub.functions.viewDeal(deal_id).call()
+        d = self.hub.functions.viewDeal(b32(deal_id)).call()
         return {
             "app": res(d[0]),
             "dataset": res(d[1]),
@@ -112,8 +118,8 @@ class ChainClient:
             "sponsor": d[15],
         }
 
-    def view_task(self, task_id: bytes) -> dict:
-        t = self.hub.functions.viewTask(task_id).call()
+    def view_task(self, task_id: bytes | str) -> dict:
+        t = self.hub.functions.viewTask(b32(task_id)).call()
         keys = [
             "status",
             "dealid",
@@ -133,8 +139,8 @@ class ChainClient:
         ]
         return dict(zip(keys, t, strict=True))
 
-    def view_contribution(self, task_id: bytes, worker: str) -> dict:
-        c = self.hub.functions.viewContribution(task_id, worker).call()
+    def view_contribution(self, task_id: bytes | str, worker: str) -> dict:
+        c = self.hub.functions.viewContribution(b32(task_id), worker).call()
         return dict(
             zip(
                 ("status", "resultHash", "resultSeal", "enclaveChallenge", "weight"),
@@ -153,6 +159,27 @@ class ChainClient:
     def view_account(self, owner: str) -> dict:
         stake, locked = self.hub.functions.viewAccount(owner).call()
         return {"stake": stake, "locked": locked}
+
+    # -- hub transactions (unsent: `TxSender.send` preflights, signs and sends them) -------------------------------
+    def initialize_tx(self, deal_ids: list[bytes | str], idxs: list[int]):
+        """One task: `initialize`; several: one `initializeArray`."""
+        if len(deal_ids) == 1:
+            return self.hub.functions.initialize(b32(deal_ids[0]), idxs[0])
+        return self.hub.functions.initializeArray([b32(d) for d in deal_ids], idxs)
+
+    def finalize_tx(self, task_id: bytes | str, results: bytes, callback: bytes):
+        return self.hub.functions.finalize(b32(task_id), results, callback)
+
+    def reopen_tx(self, task_id: bytes | str):
+        return self.hub.functions.reopen(b32(task_id))
+
+    def claim_tx(self, task_ids: list[bytes | str]):
+        return self.hub.functions.claimArray([b32(t) for t in task_ids])
+
+    # -- hub events -----------------------------------------------------------------------------------------------
+    def log_follower(self, name: str, events: list[str], cursors, **kwargs) -> LogFollower:
+        """A follower of these hub events from a cursor row `name` of the `cursors` table (see `LogFollower`)."""
+        return LogFollower(self.w3, name, self.hub_address, self.hub.abi, events, cursors, **kwargs)
 
     # -- assets ---------------------------------------------------------------------------------------------------
     def asset(self, kind: str, address: str):

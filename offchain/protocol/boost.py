@@ -1,42 +1,23 @@
-"""Money and time of a PoCo Boost deal (PROTOCOL §4.11), in nRLC and seconds; pure Python, no brownie."""
+"""Money of a PoCo Boost deal, in nRLC; pure Python, no brownie. Its deadline is deadlines.contribution_deadline."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from offchain.protocol.constants import (
-    CONTRIBUTION_DEADLINE_RATIO,
-    KITTY_MIN,
-    KITTY_RATIO,
-    WORKERPOOL_STAKE_RATIO,
-)
+# The rules shared with a classic deal live in rewards.py; re-exported so callers can say boost.scheduler_stake.
+from .rewards import kitty_slice, scheduler_stake, worker_reward
+
+__all__ = [
+    "BOOST_MAX_BOT",
+    "BOOST_MAX_TRUST",
+    "BoostPrices",
+    "kitty_slice",
+    "scheduler_stake",
+    "worker_reward",
+]
 
 BOOST_MAX_TRUST = 1
 BOOST_MAX_BOT = 2**16 - 1  # botFirst and botSize are uint16 in DealBoost
-
-
-def pct(value: int, ratio: int) -> int:
-    return value * ratio // 100
-
-
-def worker_reward(workerpool_price: int, scheduler_reward_ratio: int) -> int:
-    """What the worker of a Boost task earns: the workerpool price minus the scheduler's ratio (floored)."""
-    return pct(workerpool_price, 100 - scheduler_reward_ratio)
-
-
-def scheduler_stake(workerpool_price: int) -> int:
-    """The scheduler's stake per task, locked at match."""
-    return pct(workerpool_price, WORKERPOOL_STAKE_RATIO)
-
-
-def kitty_slice(kitty: int) -> int:
-    """The part of the kitty paid to the scheduler of a completed task: min(max(10 % K, KITTY_MIN), K)."""
-    return min(max(pct(kitty, KITTY_RATIO), KITTY_MIN), kitty)
-
-
-def deadline(match_time: int, work_clock_time_ref: int) -> int:
-    """A Boost deal's deadline: push strictly before it, claim from it on."""
-    return match_time + CONTRIBUTION_DEADLINE_RATIO * work_clock_time_ref
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .constants import (
     TASK_UNSET,
 )
 from .hashing import ZERO_ADDRESS, result_hash, result_seal
-from .rewards import distribute_rewards, fast_worker_reward, kitty_slice, scheduler_stake
+from .rewards import distribute_rewards, kitty_slice, scheduler_stake, worker_reward
 
 HUB = "hub"  # the escrow's own account: balance[hub] == sum of frozen amounts
 
@@ -275,7 +275,7 @@ class TaskModel:
         self.result_digest = digest
         self.results = results
         self._success_work(ledger)
-        reward = fast_worker_reward(self.deal.workerpool_price, self.deal.scheduler_ratio)
+        reward = worker_reward(self.deal.workerpool_price, self.deal.scheduler_ratio)
         ledger.reward(worker, reward, self.task_id)
         ledger.reward(self.deal.scheduler, self.deal.workerpool_price - reward, self.task_id)
 

@@ -61,6 +61,7 @@ def distribute_rewards(
     return Split(rewards, seized, total_reward)
 
 
-def fast_worker_reward(workerpool_price: int, scheduler_ratio: int) -> int:
-    """contributeAndFinalize: the worker gets pct(price, 100 - ratio); the scheduler the rest."""
+def worker_reward(workerpool_price: int, scheduler_ratio: int) -> int:
+    """A task paid to one worker (contributeAndFinalize, a Boost push): pct(price, 100 - ratio); the scheduler the
+    rest."""
     return pct(workerpool_price, 100 - scheduler_ratio)

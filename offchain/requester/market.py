@@ -1,6 +1,8 @@
 """Marketplace actions for the demo, the e2e tests and the benchmark, with web3.py (never brownie).
 
-Create an app and a workerpool, fund and deposit RLC, buy a bag of tasks (offchain/orders.py builds and signs the
+Every action takes the private keys it signs with from its caller (the devnet passes its development keys).
+
+Create an app and a workerpool, fund and deposit RLC, buy a bag of tasks (offchain/protocol/orders.py builds and signs the
 four orders), follow the tasks on chain and download their results from the scheduler's result store.
 """
 
@@ -14,13 +16,12 @@ from eth_utils import to_bytes, to_checksum_address
 from web3 import Web3
 from web3.logs import DISCARD
 
-from offchain import orders as od
 from offchain.chain import abi as abis
 from offchain.chain.client import ChainClient
 from offchain.chain.tx import TxSender
-from offchain.devnet_keys import dev_private_key
 from offchain.protocol import constants as C
 from offchain.protocol import hashing
+from offchain.protocol import orders as od
 
 TASK_STATUS_NAMES = {
     C.TASK_UNSET: "UNSET",
@@ -29,11 +30,6 @@ TASK_STATUS_NAMES = {
     C.TASK_COMPLETED: "COMPLETED",
     C.TASK_FAILED: "FAILED",
 }
-
-
-def dev_key(index: int) -> str:
-    """Private key of development account `index` (the accounts anvil funds with ETH), as 0x-hex."""
-    return "0x" + dev_private_key(index).hex()
 
 
 class Market:

@@ -71,12 +71,36 @@ def read_key(path: str | None) -> str:
 
 def build(args: argparse.Namespace):
     """Check the configuration and assemble the scheduler; raises ConfigError with a one-line reason."""
-    from offchain.chain.tx import TxSender
     from offchain.scheduler.api import create_app
-    from offchain.scheduler.engine import Config, Scheduler
-    from offchain.scheduler.store import Store, StoreError
+    from offchain.scheduler.config import Config
+    from offchain.scheduler.loop import Scheduler
 
     key = read_key(args.key_file)
+    chain, pool, sender = connect_pool(args, key)
+    store = open_store(args.db)
+    # name the database as given (a path), or its URL without the password
+    shown = args.db if "://" not in args.db else store.url.render_as_string(hide_password=True)
+    bind_to_chain(store, chain.w3, chain.hub_address, pool, shown)
+    cfg = Config(
+        workerpool=pool,
+        private_key=key,
+        results_dir=Path(args.results_dir),
+        public_url=args.public_url or f"http://{args.host}:{args.port}",
+        start_block=args.start_block,
+        confirmations=args.confirmations,
+        poll_interval=args.poll_interval,
+        ask_period=args.ask_period,
+        worker_lost_after=args.worker_lost_after,
+        upload_timeout=args.upload_timeout,
+    )
+    sched = Scheduler(cfg, store, chain, sender)
+    return sched, create_app(sched)
+
+
+def connect_pool(args: argparse.Namespace, key: str):
+    """(ChainClient, pool address, TxSender) once the node, the hub and the pool check out and the key owns it."""
+    from offchain.chain.tx import TxSender
+
     if not is_address(args.workerpool):
         raise ConfigError(f"--workerpool {args.workerpool!r} is not an address")
     w3 = connect(args.rpc)
@@ -97,28 +121,17 @@ def build(args: argparse.Namespace):
         raise ConfigError(f"{pool} does not answer owner(): not a workerpool") from exc
     if to_checksum_address(owner) != sender.address:
         raise ConfigError(f"the key's address {sender.address} is not the owner {owner} of workerpool {pool}")
-    db = args.db if "://" in args.db else f"sqlite:///{Path(args.db).resolve()}"
+    return chain, pool, sender
+
+
+def open_store(db: str):
+    """The database of --db: a file path (SQLite) or a URL."""
+    from offchain.scheduler.store import Store, StoreError
+
     try:
-        store = Store(db)
+        return Store(db if "://" in db else f"sqlite:///{Path(db).resolve()}")
     except StoreError as exc:
         raise ConfigError(f"database: {exc}") from exc
-    # name the database as given (a path), or its URL without the password
-    shown = args.db if "://" not in args.db else store.url.render_as_string(hide_password=True)
-    bind_to_chain(store, w3, hub, pool, shown)
-    cfg = Config(
-        workerpool=pool,
-        private_key=key,
-        results_dir=Path(args.results_dir),
-        public_url=args.public_url or f"http://{args.host}:{args.port}",
-        start_block=args.start_block,
-        confirmations=args.confirmations,
-        poll_interval=args.poll_interval,
-        ask_period=args.ask_period,
-        worker_lost_after=args.worker_lost_after,
-        upload_timeout=args.upload_timeout,
-    )
-    sched = Scheduler(cfg, store, chain, sender)
-    return sched, create_app(sched)
 
 
 def bind_to_chain(store, w3, hub: str, pool: str, db_name: str) -> None:

@@ -21,7 +21,7 @@ from offchain.chain.tx import TxSender
 
 from .chain_actions import WorkerChain
 from .client import SchedulerClient, SchedulerError, SchedulerUnavailable
-from .containers import DockerConfig, EngineError, select_runtime
+from .runtimes import DockerConfig, EngineError, make_runtime
 from .worker import Worker, WorkerConfig
 
 log = logging.getLogger("worker")
@@ -91,10 +91,10 @@ def build(args) -> Worker:
         docker = DockerConfig(
             memory=args.docker_memory, cpus=args.docker_cpus, bundle_image=args.docker_bundle_image
         )
-        runtime, why = select_runtime(args.runtime)
+        runtime, why = make_runtime(args.runtime, docker, allow_unsandboxed=not args.require_sandbox)
     except (ValueError, EngineError) as exc:
         raise ConfigError(str(exc)) from exc
-    log.info("apps run in %s: %s", runtime, why)
+    log.info("apps run in %s: %s", runtime.name, why)
     client = SchedulerClient(args.scheduler_url, account)
     try:
         client.login()
@@ -113,8 +113,7 @@ def build(args) -> Worker:
         cpus=args.cpus,
         ping_period=args.ping_period,
         deposit_amount=args.deposit,
-        allow_unsandboxed=not args.require_sandbox,
-        docker=docker if runtime == "docker" else None,
+        runtime=runtime,
         fault=args.fault,
     )
     return Worker(cfg, client, chain)

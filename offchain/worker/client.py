@@ -6,6 +6,10 @@ import httpx
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import to_bytes
+from pydantic import ValidationError
+
+from offchain.protocol.messages import InterruptedNotice, NextActionReply, WorkOffer
+from offchain.protocol.statuses import ReplicateStatus
 
 
 class SchedulerError(Exception):
@@ -78,20 +82,22 @@ class SchedulerClient:
         return str(self._request("POST", "/workers/ping").json().get("sessionId"))
 
     # -- replicates -----------------------------------------------------------------------------------------------
-    def available(self, block_number: int) -> dict | None:
+    def available(self, block_number: int) -> WorkOffer | None:
         resp = self._request("GET", "/replicates/available", params={"blockNumber": block_number})
-        return None if resp.status_code == 204 or not resp.content else resp.json()
+        return None if resp.status_code == 204 or not resp.content else _parse(WorkOffer, resp)
 
-    def interrupted(self) -> list[dict]:
-        return self._request("GET", "/replicates/interrupted").json()
+    def interrupted(self) -> list[InterruptedNotice]:
+        resp = self._request("GET", "/replicates/interrupted")
+        return [_parse(InterruptedNotice, resp, item) for item in resp.json()]
 
-    def update_status(self, task_id: str, status: str, details: dict | None = None) -> tuple[int, str, dict]:
-        """Report a status; returns (HTTP code, next action, extra). 208 = already reported (current action)."""
+    def update_status(
+        self, task_id: str, status: ReplicateStatus, details: dict | None = None
+    ) -> NextActionReply:
+        """Report a status; the reply says what to do now (also for a 208: already reported)."""
         resp = self._request(
             "POST", f"/replicates/{task_id}/updateStatus", json={"status": status, "details": details or {}}
         )
-        body = resp.json()
-        return resp.status_code, body["nextAction"], body.get("extra") or {}
+        return _parse(NextActionReply, resp)
 
     # -- result store ---------------------------------------------------------------------------------------------
     def upload_result(self, task_id: str, data: bytes, digest_hex: str) -> dict:
@@ -102,6 +108,14 @@ class SchedulerClient:
             headers={"X-Result-Digest": digest_hex, "Content-Type": "application/zip"},
         )
         return resp.json()
+
+
+def _parse(model, resp: httpx.Response, body=None):
+    """The reply as its pydantic model; a malformed one is the scheduler's fault (retry later, like a 5xx)."""
+    try:
+        return model.model_validate(resp.json() if body is None else body)
+    except (ValueError, ValidationError) as exc:
+        raise SchedulerUnavailable(f"{resp.request.url.path}: malformed {model.__name__}: {exc}") from exc
 
 
 def _error_text(resp: httpx.Response) -> str:

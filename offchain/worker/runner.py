@@ -5,8 +5,7 @@ Folder of a task: ``<workdir>/tasks/<taskId>/`` with ``app/`` (bundle), ``iexec_
 A download or checksum failure does not abort the task: the worker writes the error result (digest.py), so honest
 workers still agree (OFFCHAIN §2.4).
 
-Where the app runs: in Docker when the worker was given a `DockerConfig` (an engine answers, containers.py), the
-image of a DOCKER app or the bundle in the runtime image; else in bubblewrap (sandbox.py), which runs bundles only.
+Where the app runs is the worker's `Runtime` (runtimes/): this stage builds one `Job` and hands it over.
 """
 
 from __future__ import annotations
@@ -23,9 +22,9 @@ from urllib.parse import urlparse
 
 import httpx
 
-from . import containers
 from . import digest as dg
-from .sandbox import run_app
+from .runtimes import BwrapRuntime, ImageError, Job, Runtime
+from .runtimes.docker import image_of
 
 log = logging.getLogger(__name__)
 ZERO32 = "0x" + "00" * 32
@@ -44,7 +43,7 @@ class ComputeOutcome:
     error: str | None  # why the output is an error result (None when the app produced its own)
     sandboxed: bool
     runtime: str = (
-        "none"  # where the app ran: "docker", "bwrap", "none" (unsandboxed), "none" when it never ran
+        "none"  # the runtime that ran the app: "docker", "bwrap", "none" (unsandboxed or never ran)
     )
 
 
@@ -109,16 +108,14 @@ def task_dir(workdir: Path, task_id: str) -> Path:
 
 
 def compute(
-    workdir: Path,
-    task: dict,
-    allow_unsandboxed: bool = True,
-    base_url: str | None = None,
-    docker: containers.DockerConfig | None = None,
+    workdir: Path, task: dict, runtime: Runtime | None = None, base_url: str | None = None
 ) -> ComputeOutcome:
-    """Run the whole compute stage of one replicate (the dict is the /replicates/available reply).
+    """Run the whole compute stage of one replicate (the dict is the work offer as sent by the scheduler) in
+    `runtime` (default: bubblewrap, falling back to an unsandboxed run).
 
     Raises (no digest: the worker reports COMPUTE_FAILED and contributes nothing) when this worker cannot run the
-    app at all: a Docker image without a Docker engine, the engine failing, no sandbox while one is required."""
+    app at all: an image app on a runtime without images, the runtime failing, no sandbox while one is required."""
+    runtime = runtime or BwrapRuntime()
     tdir = task_dir(workdir, task["taskId"])
     in_dir, out_dir = tdir / "iexec_in", tdir / "iexec_out"
     for d in (in_dir, out_dir):
@@ -136,80 +133,40 @@ def compute(
     }
     # `causes` are fixed codes (they end up in the error digest, so they must not depend on the worker); `detail`
     # is the readable reason for the logs.
-    error, causes, detail, sandboxed, runtime = None, [], "", False, "none"
+    error, causes, detail, sandboxed, ran_in = None, [], "", False, "none"
     app = task["app"]
-    image = containers.image_of(app)
-    if image is not None:
-        if docker is None:
-            raise RuntimeError(
-                f"app {image} is a Docker image and this worker has no Docker engine (bubblewrap runs bundles only)"
-            )
-        try:
-            image_id = containers.ensure_image(image, app.get("checksum") or ZERO32, docker)
-        except containers.ImageError as exc:
-            error, causes, detail = "download failed", ["APP_DOWNLOAD_FAILED"], str(exc)
-    else:
-        try:
+    image, image_id, bundle = image_of(app), None, None
+    try:
+        if image is not None:
+            image_id = runtime.fetch_image(image, app.get("checksum") or ZERO32)
+        else:
             bundle = fetch(
-                app["multiaddr"],
-                tdir / "app" / "app.zip",
-                app.get("checksum") or ZERO32,
-                base_url,
+                app["multiaddr"], tdir / "app" / "app.zip", app.get("checksum") or ZERO32, base_url
             )
-        except DownloadError as exc:
-            error, causes, detail = "download failed", ["APP_DOWNLOAD_FAILED"], str(exc)
+    except (ImageError, DownloadError) as exc:
+        error, causes, detail = "download failed", ["APP_DOWNLOAD_FAILED"], str(exc)
     dataset = task.get("dataset")
     if error is None and dataset:
         name = dataset["address"].lower()
-        env.update(
-            {
-                "IEXEC_DATASET_ADDRESS": dataset["address"],
-                "IEXEC_DATASET_FILENAME": name,
-            }
-        )
+        env.update({"IEXEC_DATASET_ADDRESS": dataset["address"], "IEXEC_DATASET_FILENAME": name})
         try:
-            fetch(
-                dataset["multiaddr"],
-                in_dir / name,
-                dataset.get("checksum") or ZERO32,
-                base_url,
-            )
+            fetch(dataset["multiaddr"], in_dir / name, dataset.get("checksum") or ZERO32, base_url)
         except DownloadError as exc:
-            error, causes, detail = (
-                "download failed",
-                ["DATASET_DOWNLOAD_FAILED"],
-                str(exc),
-            )
+            error, causes, detail = "download failed", ["DATASET_DOWNLOAD_FAILED"], str(exc)
     if error is None:
-        args = app_args(task.get("params", ""))
-        timeout = float(task.get("timeref") or 300)  # the category's time unit T
-        log_path = tdir / "app.log"
-        if image is not None:
-            run = containers.run_container(
-                image_id, args, in_dir, out_dir, env, timeout, log_path, docker, task["taskId"]
-            )
-        elif docker is not None:
-            try:
-                runtime_image = containers.ensure_image(docker.bundle_image, None, docker)
-            except containers.ImageError as exc:  # the worker's runtime, not the app: no error result
-                raise containers.EngineError(f"bundle runtime image: {exc}") from exc
-            run = containers.run_container(
-                runtime_image,
-                ["python3", "/app/" + bundle.name, *args],
-                in_dir,
-                out_dir,
-                env,
-                timeout,
-                log_path,
-                docker,
-                task["taskId"],
-                bundle=bundle,
-            )
-        else:
-            run = run_app(
-                bundle, args, in_dir, out_dir, env, timeout, log_path, allow_unsandboxed=allow_unsandboxed
-            )
-        sandboxed, runtime = run.sandboxed, run.runtime
+        job = Job(
+            task_id=task["taskId"],
+            args=app_args(task.get("params", "")),
+            in_dir=in_dir,
+            out_dir=out_dir,
+            env=env,
+            timeout=float(task.get("timeref") or 300),  # the category's time unit T
+            log_path=tdir / "app.log",
+            bundle=bundle,
+            image=image_id,
+        )
+        run = runtime.run(job)
+        sandboxed, ran_in = run.sandboxed, run.runtime
         if run.timed_out:
             error, causes, detail = (
                 "app timed out",
@@ -223,16 +180,11 @@ def compute(
                 error, causes = "app produced no valid result", ["APP_COMPUTE_FAILED"]
                 detail = f"exit code {run.exit_code}: {exc}"
     if error is not None:
-        log.warning(
-            "task %s: %s (%s); contributing the error result",
-            task["taskId"],
-            error,
-            detail,
-        )
+        log.warning("task %s: %s (%s); contributing the error result", task["taskId"], error, detail)
         dg.write_error_result(out_dir, f"iExec task failed: {error}", causes)
         value = dg.result_digest(out_dir, False)
         callback = None
     else:
         callback = dg.callback_bytes(out_dir) if has_callback else None
     zip_path = zip_folder(out_dir, tdir / "output" / "iexec_out.zip")
-    return ComputeOutcome(value, callback, zip_path, error, sandboxed, runtime)
+    return ComputeOutcome(value, callback, zip_path, error, sandboxed, ran_in)

@@ -6,31 +6,70 @@ the tx hash is stored as soon as the transaction is broadcast.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import time
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
-# Local statuses of a task (the worker's view; the scheduler's replicate statuses are in protocol/workflow.py).
-ASSIGNED = "ASSIGNED"  # authorization verified, STARTED not yet accepted
-STARTED = "STARTED"  # compute next (or running)
-COMPUTED = "COMPUTED"  # digest known, contribute when asked
-CONTRIBUTING = "CONTRIBUTING"  # contribute tx broadcast (hash stored), receipt pending
-CONTRIBUTED = "CONTRIBUTED"  # on chain; waiting for reveal / abort
-REVEALING = "REVEALING"
-REVEALED = "REVEALED"  # waiting for upload / complete
-UPLOADED = "UPLOADED"
-DONE = "DONE"
-ABORTED = "ABORTED"
-FINAL = frozenset({DONE, ABORTED})
+from offchain.protocol.messages import WorkOffer
+from offchain.protocol.statuses import ReplicateStatus
+
+
+class LocalStatus(StrEnum):
+    """How far the worker got with a task (its own view; the scheduler's is the replicate status)."""
+
+    ASSIGNED = "ASSIGNED"  # authorization verified, STARTED not yet accepted
+    STARTED = "STARTED"  # compute next (or running)
+    COMPUTED = "COMPUTED"  # digest known, contribute when asked
+    CONTRIBUTING = "CONTRIBUTING"  # contribute tx broadcast (hash stored), receipt pending
+    CONTRIBUTED = "CONTRIBUTED"  # on chain; waiting for reveal / abort
+    REVEALING = "REVEALING"
+    REVEALED = "REVEALED"  # waiting for upload / complete
+    UPLOADED = "UPLOADED"
+    DONE = "DONE"
+    ABORTED = "ABORTED"
+
+
+FINAL = frozenset({LocalStatus.DONE, LocalStatus.ABORTED})
 # Local status -> replicate status to report again while waiting (a duplicate gets 208 + the current next action).
 REPORT_FOR = {
-    STARTED: "STARTED",
-    COMPUTED: "COMPUTED",
-    CONTRIBUTED: "CONTRIBUTED",
-    REVEALED: "REVEALED",
-    UPLOADED: "RESULT_UPLOADED",
+    LocalStatus.STARTED: ReplicateStatus.STARTED,
+    LocalStatus.COMPUTED: ReplicateStatus.COMPUTED,
+    LocalStatus.CONTRIBUTED: ReplicateStatus.CONTRIBUTED,
+    LocalStatus.REVEALED: ReplicateStatus.REVEALED,
+    LocalStatus.UPLOADED: ReplicateStatus.RESULT_UPLOADED,
 }
+
+
+@dataclass
+class LocalTask:
+    """One task as the worker holds it (one row of the tasks table)."""
+
+    task_id: str
+    offer: WorkOffer
+    status: LocalStatus
+    digest: str | None = None  # 0x-hex result digest, once computed
+    result_hash: str | None = None
+    result_seal: str | None = None
+    contribute_tx: str | None = None
+    reveal_tx: str | None = None
+    result_link: str | None = None
+    last_action: str | None = None
+    error: str | None = None
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL
+
+    @property
+    def digest_bytes(self) -> bytes:
+        return bytes.fromhex(self.digest[2:])
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
@@ -44,60 +83,67 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
-_COLUMNS = (
-    "digest",
-    "result_hash",
-    "result_seal",
-    "contribute_tx",
-    "reveal_tx",
-    "result_link",
-    "last_action",
-    "error",
+_COLUMNS = frozenset(
+    {
+        "digest",
+        "result_hash",
+        "result_seal",
+        "contribute_tx",
+        "reveal_tx",
+        "result_link",
+        "last_action",
+        "error",
+    }
 )
 
 
 class WorkerState:
+    """The tasks table, with every task also held in memory: `update` writes the row and the object together, so
+    the worker's single loop thread never re-reads what it just wrote."""
+
     def __init__(self, path: Path):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(_SCHEMA)
+        rows = self.db.execute("SELECT * FROM tasks ORDER BY created_at").fetchall()
+        self._tasks: dict[str, LocalTask] = {row["task_id"]: _task(row) for row in rows}
 
-    def add(self, assignment: dict) -> bool:
-        """Record a new task (False if it is already known: the scheduler gave it twice)."""
-        now = time.time()
-        cur = self.db.execute(
-            "INSERT OR IGNORE INTO tasks (task_id, assignment, status, created_at, updated_at) VALUES (?,?,?,?,?)",
-            (assignment["taskId"].lower(), json.dumps(assignment), ASSIGNED, now, now),
+    def add(self, offer: WorkOffer) -> LocalTask | None:
+        """Record a new task (None if it is already known: the scheduler gave it twice)."""
+        task_id, now = offer.taskId.lower(), time.time()
+        if task_id in self._tasks:
+            return None
+        self.db.execute(
+            "INSERT INTO tasks (task_id, assignment, status, created_at, updated_at) VALUES (?,?,?,?,?)",
+            (task_id, json.dumps(offer.to_wire()), LocalStatus.ASSIGNED, now, now),
         )
-        return cur.rowcount == 1
+        task = LocalTask(task_id, offer, LocalStatus.ASSIGNED, created_at=now, updated_at=now)
+        self._tasks[task_id] = task
+        return task
 
-    def get(self, task_id: str) -> dict | None:
-        row = self.db.execute("SELECT * FROM tasks WHERE task_id = ?", (task_id.lower(),)).fetchone()
-        return _row(row) if row else None
+    def get(self, task_id: str) -> LocalTask | None:
+        return self._tasks.get(task_id.lower())
 
-    def update(self, task_id: str, status: str | None = None, **fields) -> None:
-        unknown = set(fields) - set(_COLUMNS)
+    def update(self, task: LocalTask, status: LocalStatus | None = None, **fields) -> LocalTask:
+        unknown = set(fields) - _COLUMNS
         if unknown:
             raise ValueError(f"unknown task fields: {sorted(unknown)}")
-        sets, values = ["updated_at = ?"], [time.time()]
+        changes = {**fields, "updated_at": time.time()}
         if status is not None:
-            sets.append("status = ?")
-            values.append(status)
-        for key, value in fields.items():
-            sets.append(f"{key} = ?")
-            values.append(value)
-        self.db.execute(f"UPDATE tasks SET {', '.join(sets)} WHERE task_id = ?", (*values, task_id.lower()))
+            changes["status"] = LocalStatus(status)
+        sets = ", ".join(f"{key} = ?" for key in changes)
+        self.db.execute(f"UPDATE tasks SET {sets} WHERE task_id = ?", (*changes.values(), task.task_id))
+        for key, value in changes.items():
+            setattr(task, key, value)
+        return task
 
-    def active(self) -> list[dict]:
-        rows = self.db.execute(
-            "SELECT * FROM tasks WHERE status NOT IN (?, ?) ORDER BY created_at", tuple(FINAL)
-        ).fetchall()
-        return [_row(r) for r in rows]
+    def active(self) -> list[LocalTask]:
+        return [t for t in self._tasks.values() if not t.final]
 
-    def all(self) -> list[dict]:
-        return [_row(r) for r in self.db.execute("SELECT * FROM tasks ORDER BY created_at").fetchall()]
+    def all(self) -> list[LocalTask]:
+        return list(self._tasks.values())
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -110,7 +156,7 @@ class WorkerState:
         self.db.close()
 
 
-def _row(row: sqlite3.Row) -> dict:
-    data = dict(row)
-    data["assignment"] = json.loads(data["assignment"])
-    return data
+def _task(row: sqlite3.Row) -> LocalTask:
+    data = {f.name: row[f.name] for f in dataclasses.fields(LocalTask) if f.name not in ("offer", "status")}
+    offer = WorkOffer.model_validate(json.loads(row["assignment"]))
+    return LocalTask(offer=offer, status=LocalStatus(row["status"]), **data)

@@ -2,10 +2,10 @@
 
 import pytest
 
-from offchain.devnet import APP_PRICE as PRICE_APP
-from offchain.devnet import POOL_PRICE as PRICE_POOL
-from offchain.devnet import Devnet
-from offchain.requester.market import dev_key
+from offchain.devnet_keys import dev_key
+from scripts.devnet import APP_PRICE as PRICE_APP
+from scripts.devnet import POOL_PRICE as PRICE_POOL
+from scripts.devnet import Devnet
 
 DEV_CATEGORY_30S = 6
 
@@ -16,7 +16,7 @@ def _missing_parts() -> list[str]:
 
     from offchain.chain import abi
 
-    missing = [m for m in ("offchain.scheduler", "offchain.orders") if find_spec(m) is None]
+    missing = [m for m in ("offchain.scheduler", "offchain.protocol.orders") if find_spec(m) is None]
     build = abi.build_dir() / "contracts"
     missing += [
         c for c in ("PocoModule", "MatchModule", "AppRegistry", "RLC") if not (build / f"{c}.json").exists()
@@ -43,7 +43,7 @@ def devnet(tmp_path_factory):
 @pytest.fixture
 def buy(devnet):
     """buy(app, volume, trust, params) -> task ids of the new deal (requester = dev account 3)."""
-    from offchain.devnet import APP_OWNER, REQUESTER, SCHEDULER
+    from scripts.devnet import APP_OWNER, REQUESTER, SCHEDULER
 
     def _buy(app="noop", volume=1, trust=4, params=""):
         deal = devnet.mkt.buy(

@@ -8,12 +8,12 @@ import time
 from eth_account import Account
 from eth_utils import to_bytes
 
-from offchain.devnet import APP_PRICE as PRICE_APP
-from offchain.devnet import POOL_PRICE as PRICE_POOL
-from offchain.devnet import REQUESTER
+from offchain.devnet_keys import dev_key
 from offchain.protocol import constants as C
 from offchain.protocol.hashing import result_hash
-from offchain.requester.market import dev_key
+from scripts.devnet import APP_PRICE as PRICE_APP
+from scripts.devnet import POOL_PRICE as PRICE_POOL
+from scripts.devnet import REQUESTER
 
 
 def wait_for(check, timeout, message):

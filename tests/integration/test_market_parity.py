@@ -3,7 +3,7 @@
 from brownie.test import given, strategy
 from hypothesis import HealthCheck, settings
 
-from offchain.orders import check_compatibility, deal_volume
+from offchain.protocol.orders import check_compatibility, deal_volume
 
 TAG_BITS = [0x0, 0x1, 0x3, 0x5, 0x9, 0x100]  # none, TEE, TEE+Scone, TEE+Gramine, TEE+TDX, GPU
 

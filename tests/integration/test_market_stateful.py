@@ -7,8 +7,8 @@ from collections import defaultdict
 from brownie.test import strategy
 from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, key_of, reverts_with
 
-from offchain.orders import CLOSE, SIGN, deal_volume
 from offchain.protocol.hashing import deal_id
+from offchain.protocol.orders import CLOSE, SIGN, deal_volume
 
 ZERO32 = b"\x00" * 32
 

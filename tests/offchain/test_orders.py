@@ -1,4 +1,4 @@
-"""offchain/orders.py without a chain: signers, typed data, builders and the matching rules."""
+"""offchain/protocol/orders.py without a chain: signers, typed data, builders and the matching rules."""
 
 import json
 
@@ -6,7 +6,7 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 
-from offchain.orders import (
+from offchain.protocol.orders import (
     CLOSE,
     AppOrder,
     Domain,
@@ -16,7 +16,6 @@ from offchain.orders import (
     combined_tag,
     deal_volume,
     private_key,
-    scheduler_stake,
     sign_hash,
 )
 
@@ -108,7 +107,7 @@ def test_dataset_tag_bits_1_to_3_are_dropped():
     assert combined_tag(orders.app, orders.dataset, orders.request) == 0x1
 
 
-def test_deal_volume_and_stake():
+def test_deal_volume():
     orders = build_orders(APP, POOL, KEY.address, volume=10)
     orders.workerpool.volume = 4
     assert deal_volume(*orders) == 4
@@ -116,4 +115,3 @@ def test_deal_volume_and_stake():
     assert deal_volume(*orders, consumed_workerpool=4) == 0
     orders.dataset.volume = 0  # no dataset: its volume does not count
     assert deal_volume(*orders) == 4
-    assert scheduler_stake(7, 10) == 20  # pct first, then times volume

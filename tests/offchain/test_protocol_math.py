@@ -15,10 +15,10 @@ from offchain.protocol.consensus import (
 from offchain.protocol.constants import KITTY_MIN
 from offchain.protocol.rewards import (
     distribute_rewards,
-    fast_worker_reward,
     kitty_slice,
     pct,
     scheduler_stake,
+    worker_reward,
 )
 
 
@@ -76,9 +76,10 @@ def test_distribute_rewards_example():
     assert split.scheduler_reward == 130 - 42 - 85
 
 
-def test_fast_rewards_and_scheduler_stake():
-    assert fast_worker_reward(2_000_000_000, 1) == 1_980_000_000
+def test_worker_reward_and_scheduler_stake():
+    assert worker_reward(2_000_000_000, 1) == 1_980_000_000
     assert scheduler_stake(2_000_000_001) == 600_000_000
+    assert scheduler_stake(7) * 10 == 20  # a deal locks pct per task, then times volume: not pct(70, 30) = 21
 
 
 @given(

@@ -96,7 +96,7 @@ def test_full_replicate_flow_with_next_actions(scheduler_api):
     assert report("REVEALED").json()["nextAction"] == wf.PLEASE_WAIT
     with store.tx() as s:
         store.set_task_status(s, task_id, wf.CONSENSUS_REACHED, wf.AT_LEAST_ONE_REVEALED)
-    sched._elect_uploader(task_id)
+    sched.lifecycle.elect_uploader(task_id)
     assert report("REVEALED").json()["nextAction"] == wf.PLEASE_UPLOAD
     # upload: the digest must be the one revealed on chain
     chain.tasks[task_id] = {"resultDigest": b"\x07" * 32}
@@ -247,13 +247,40 @@ def test_no_work_and_no_reports_while_the_chain_node_is_lost(scheduler_api):
     client, sched, store, chain = scheduler_api
     task_id = add_task(store, chain)
     headers = login(client, WORKER_KEYS[0])
-    sched.last_head_ok = 0.0  # no successful head poll for a long time: out of service
+    sched.clock.advance(60)  # no successful head poll for a minute: out of service
     before = snapshot(store)
     reply = client.get("/replicates/available", params={"blockNumber": 1}, headers=headers)
     assert reply.status_code == 503 and "lost its chain node" in reply.json()["error"]
     report = client.post(f"/replicates/{task_id}/updateStatus", json={"status": "STARTED"}, headers=headers)
     assert report.status_code in (403, 503)
     assert snapshot(store) == before
+
+
+def test_a_token_expires_after_a_day(scheduler_api):
+    from offchain.scheduler.api.workers import TOKEN_TTL
+
+    client, sched, _store, _chain = scheduler_api
+    headers = login(client, WORKER_KEYS[0])
+    sched.clock.advance(TOKEN_TTL)
+    assert client.get("/workers/config", headers=headers).status_code == 200
+    sched.clock.advance(1)
+    reply = client.get("/workers/config", headers=headers)
+    assert reply.status_code == 401 and "expired" in reply.json()["error"]
+
+
+def test_a_worker_silent_past_the_limit_is_lost(scheduler_api):
+    client, sched, store, chain = scheduler_api
+    task_id = add_task(store, chain, trust=1)
+    headers = login(client, WORKER_KEYS[0])
+    assert client.get("/replicates/available", params={"blockNumber": 1}, headers=headers).status_code == 200
+    sched.clock.advance(sched.cfg.worker_lost_after)  # silent exactly as long as allowed: still working
+    sched.lifecycle.detectors.lost_workers()
+    with store.read() as s:
+        assert s.get(Replicate, (task_id, W0)).status == wf.CREATED
+    sched.clock.advance(1)
+    sched.lifecycle.detectors.lost_workers()
+    with store.read() as s:
+        assert s.get(Replicate, (task_id, W0)).status == wf.WORKER_LOST
 
 
 @pytest.mark.parametrize(
@@ -299,11 +326,12 @@ def test_two_schedulers_sharing_a_database_apply_each_change_once(scheduler_api,
     from fastapi.testclient import TestClient
 
     from offchain.scheduler.api import create_app
-    from offchain.scheduler.engine import Config, Scheduler
+    from offchain.scheduler.config import Config
+    from offchain.scheduler.loop import Scheduler
     from offchain.scheduler.store import Store
 
     client_a, sched_a, store_a, chain = scheduler_api
-    store_b = Store(db_url)
+    store_b = Store(db_url, clock=sched_a.clock)  # one time for both, as on one machine
     cfg = Config(workerpool=sched_a.cfg.workerpool, private_key=POOL_KEY, results_dir=tmp_path / "results-b")
     sched_b = Scheduler(cfg, store_b, chain, sender=None)
     sched_b.last_head_ok = sched_a.last_head_ok

@@ -14,18 +14,7 @@ from offchain.protocol import constants as C
 from offchain.protocol import workflow as wf
 from offchain.scheduler.store import CURSORS, Deal, Task, TxRecord
 
-
-def _needs_contracts() -> list[str]:
-    from offchain.chain import abi
-
-    build = abi.build_dir() / "contracts"
-    return [
-        c for c in ("PocoModule", "MatchModule", "AppRegistry", "RLC") if not (build / f"{c}.json").exists()
-    ]
-
-
-if _needs_contracts():  # the deployment fixtures (tests/conftest.py `poco`) arrive with the core contracts
-    pytest.skip(f"needs the contracts {', '.join(_needs_contracts())}", allow_module_level=True)
+pytestmark = pytest.mark.usefixtures("core_contracts")  # a build without the contracts fails here, loudly
 
 STAKE = 100 * 10**9
 
@@ -105,9 +94,7 @@ def test_a_lost_worker_is_replaced_before_the_deadline(live_scheduler, pool_deal
     other = SimWorker(client, staked_workers[1], hub)
     other.step()
     assert not other.tasks  # trust 1: one live replicate is enough
-    import time
-
-    time.sleep(0.4)
+    sched.clock.advance(0.4)  # nobody pings meanwhile: the first worker is lost
     sched.tick()
     assert run(sched, [other], until=lambda: all_done(sched, 1))
     assert hub.viewTask(task_id)["contributors"] == [other.account.address]

@@ -98,13 +98,18 @@ def _owner_argv(key, hub, pool_market):
     ]  # fmt: skip
 
 
+# The PostgreSQL spellings the README promises for --db and $POCO_SCHEDULER_DB.
+PG_ALIASES = ["postgresql://", "postgres://", "postgresql+psycopg://"]
+
+
+@pytest.mark.parametrize("alias", PG_ALIASES)
 @pytest.mark.parametrize("via", ["flag", "env"])
 def test_an_unreachable_database_is_refused_without_its_password(
-    capsys, monkeypatch, tmp_path, via, hub, pool_market, scheduler
+    capsys, monkeypatch, tmp_path, via, alias, hub, pool_market, scheduler
 ):
     key = tmp_path / "pool.key"
     key.write_text(dev_key(scheduler))
-    url = "postgresql://pool:hunter2@127.0.0.1:9/scheduler"
+    url = f"{alias}pool:hunter2@127.0.0.1:9/scheduler"
     argv = _owner_argv(str(key), hub, pool_market)
     if via == "flag":
         argv += ["--db", url]
@@ -116,6 +121,28 @@ def test_an_unreachable_database_is_refused_without_its_password(
         "scheduler: database: cannot connect to postgresql+psycopg://pool:***@127.0.0.1:9/scheduler: "
     )
     assert "hunter2" not in err[0]
+
+
+@pytest.mark.parametrize("form", ["path", "sqlite:///", *PG_ALIASES])
+def test_every_database_spelling_of_the_readme_starts(tmp_path, form, hub, pool_market, scheduler, request):
+    from offchain.scheduler.__main__ import build, parse_args
+
+    if form == "path":
+        db, dialect = str(tmp_path / "pool.sqlite"), "sqlite"
+    elif form == "sqlite:///":
+        db, dialect = f"sqlite:///{tmp_path / 'pool.sqlite'}", "sqlite"
+    else:
+        db, dialect = request.getfixturevalue("pg_url").replace("postgresql+psycopg://", form), "postgresql"
+    key = tmp_path / "pool.key"
+    key.write_text(dev_key(scheduler))
+    argv = _owner_argv(str(key), hub, pool_market) + ["--db", db, "--results-dir", str(tmp_path / "results")]
+    sched, _app = build(parse_args(argv))
+    try:
+        assert sched.store.engine.dialect.name == dialect
+        assert sched.store.engine.dialect.driver == {"sqlite": "pysqlite", "postgresql": "psycopg"}[dialect]
+        sched.tick()  # reads the chain and writes its cursors: the database is usable
+    finally:
+        sched.store.close()
 
 
 def test_the_database_url_can_come_from_the_environment(

@@ -127,6 +127,9 @@ def test_indexes_and_weights_beyond_32_bits_round_trip(db_url):
         ("mysql://u:secret@127.0.0.1/x", "unsupported database"),
         ("not a url", "not a database URL"),
         ("postgresql://u:secret@127.0.0.1:9/x", "cannot connect to postgresql+psycopg://u:***@127.0.0.1:9/x"),
+        ("postgres://u:secret@127.0.0.1:9/x", "cannot connect to postgresql+psycopg://u:***@127.0.0.1:9/x"),
+        ("postgresql+asyncpg://u:secret@127.0.0.1:9/x", "driver 'asyncpg' is not supported for postgresql"),
+        ("postgres+pg8000://u:secret@127.0.0.1:9/x", "driver 'pg8000' is not supported for postgresql"),
     ],
 )
 def test_bad_database_urls_give_one_clear_error_without_the_password(url, words):
@@ -135,8 +138,9 @@ def test_bad_database_urls_give_one_clear_error_without_the_password(url, words)
     assert words in str(info.value) and "secret" not in str(info.value)
 
 
-def test_plain_postgresql_urls_use_psycopg(postgres_server, pg_url):
-    store = Store(pg_url.replace("postgresql+psycopg://", "postgresql://"))
+@pytest.mark.parametrize("alias", ["postgresql://", "postgres://"])
+def test_plain_postgresql_urls_use_psycopg(postgres_server, pg_url, alias):
+    store = Store(pg_url.replace("postgresql+psycopg://", alias))
     try:
         assert store.engine.dialect.driver == "psycopg"
         assert add_task(store, FakeChain())

@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from offchain.protocol import workflow as wf
 from offchain.protocol.consensus import Consensus, needs_more_workers, worker_weight, workers_needed
+from offchain.protocol.messages import InterruptedNotice, NextActionReply, WorkOffer
+from offchain.protocol.statuses import AbortCause, NextAction, ReplicateStatus, TaskStatus
 from offchain.scheduler.store import ReplicateHistory, Store, Task, TaskHistory
 
 
@@ -19,6 +21,58 @@ def test_tables_only_name_known_statuses():
     assert wf.WORKER_REPORTS <= wf.REPLICATE_STATUSES
     assert set(wf.NEXT_ACTION_AFTER_REPORT) == wf.WORKER_REPORTS
     assert set(wf.NEXT_ACTION_AFTER_REPORT.values()) <= wf.NEXT_ACTIONS
+
+
+def test_enums_are_the_wire_vocabularies():
+    """The enums name exactly the statuses the tables use, each value its own name (what the database holds)."""
+    assert set(TaskStatus) == wf.TASK_STATUSES
+    assert set(ReplicateStatus) == wf.REPLICATE_STATUSES
+    assert set(NextAction) == wf.NEXT_ACTIONS
+    causes = {v for k, v in vars(wf).items() if k.startswith("CAUSE_")}
+    assert set(AbortCause) == causes
+    for enum in (TaskStatus, ReplicateStatus, NextAction, AbortCause):
+        assert all(m.name == m.value for m in enum), enum
+
+
+def test_messages_round_trip_the_wire_json():
+    offer = {
+        "taskId": "0x" + "11" * 32,
+        "dealId": "0x" + "22" * 32,
+        "taskIndex": 3,
+        "enclaveChallenge": "0x" + "00" * 20,
+        "authorizationSign": "0x" + "ab" * 65,
+        "app": {
+            "address": "0x" + "33" * 20,
+            "multiaddr": "docker.io/a:1",
+            "checksum": "0x" + "00" * 32,
+            "type": "DOCKER",
+        },
+        "dataset": None,
+        "params": "",
+        "botFirst": 0,
+        "botSize": 4,
+        "timeref": 300,
+        "contributionDeadline": 2100,
+        "finalDeadline": 3000,
+        "callback": "0x" + "00" * 20,
+    }
+    assert WorkOffer.model_validate(offer).to_wire() == offer
+    reply = {"nextAction": "PLEASE_ABORT", "extra": {"cause": "NOT_IN_CONSENSUS"}}
+    parsed = NextActionReply.model_validate(reply)
+    assert parsed.nextAction is NextAction.PLEASE_ABORT and parsed.extra.cause is AbortCause.NOT_IN_CONSENSUS
+    assert parsed.to_wire() == reply
+    assert NextActionReply(nextAction=NextAction.PLEASE_WAIT).to_wire() == {
+        "nextAction": "PLEASE_WAIT",
+        "extra": {},
+    }
+    notice = {
+        "taskId": offer["taskId"],
+        "nextAction": "PLEASE_REVEAL",
+        "extra": {"consensus": "0x" + "44" * 32, "consensusBlock": 7},
+    }
+    assert InterruptedNotice.model_validate(notice).to_wire() == notice
+    with pytest.raises(ValueError):
+        NextActionReply.model_validate({"nextAction": "PLEASE_DANCE"})
 
 
 def test_final_statuses_are_terminal_and_errors_lead_to_failed():

@@ -11,12 +11,14 @@ import zipfile
 import pytest
 
 from offchain.chain.client import ConfigError
-from offchain.worker import containers, runner
-from offchain.worker import state as st
-from offchain.worker.containers import DockerConfig, EngineError
+from offchain.worker import runner
+from offchain.worker.runtimes import DockerConfig, DockerRuntime, EngineError, select_runtime
+from offchain.worker.runtimes import docker as containers
+from offchain.worker.state import LocalStatus
 
 IMAGE = "docker.io/iexec-apps/noop:1.0"
 CFG = DockerConfig()
+DOCKER = DockerRuntime(CFG)
 
 
 def write_bundle(folder, name, source):
@@ -68,9 +70,9 @@ def run_calls(fake_docker):
 
 
 def test_auto_picks_docker_when_an_engine_answers_and_bwrap_otherwise(fake_docker):
-    assert containers.select_runtime("auto") == ("docker", "Docker engine 28.2.2 answers")
+    assert select_runtime("auto") == ("docker", "Docker engine 28.2.2 answers")
     fake_docker.engine(False)
-    runtime, why = containers.select_runtime("auto")
+    runtime, why = select_runtime("auto")
     assert runtime == "bwrap" and "Cannot connect to the Docker daemon" in why
     assert fake_docker.calls() == [["version", "--format", "{{.Server.Version}}"]] * 2
 
@@ -78,19 +80,19 @@ def test_auto_picks_docker_when_an_engine_answers_and_bwrap_otherwise(fake_docke
 def test_forced_runtimes(fake_docker):
     fake_docker.engine(False)
     with pytest.raises(EngineError, match="--runtime docker but no Docker engine answers: Cannot connect"):
-        containers.select_runtime("docker")
+        select_runtime("docker")
     fake_docker.engine(True)
-    assert containers.select_runtime("docker")[0] == "docker"
+    assert select_runtime("docker")[0] == "docker"
     fake_docker.forget_calls()
-    assert containers.select_runtime("bwrap") == ("bwrap", "--runtime bwrap")
+    assert select_runtime("bwrap") == ("bwrap", "--runtime bwrap")
     assert fake_docker.calls() == []  # not even asked
     with pytest.raises(ValueError, match="not one of auto, docker, bwrap"):
-        containers.select_runtime("podman")
+        select_runtime("podman")
 
 
 def test_without_a_docker_command_auto_falls_back_to_bwrap(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no docker at all
-    runtime, why = containers.select_runtime("auto")
+    runtime, why = select_runtime("auto")
     assert runtime == "bwrap" and "no `docker` command on PATH" in why
 
 
@@ -99,7 +101,7 @@ def test_this_machine_has_no_engine_so_auto_means_bwrap_here():
     version, _why = containers.engine_version()
     if version is not None:
         pytest.skip(f"a real Docker engine {version} answers here: the stand-in tests still apply")
-    assert containers.select_runtime("auto")[0] == "bwrap"
+    assert select_runtime("auto")[0] == "bwrap"
 
 
 @pytest.mark.parametrize(
@@ -161,7 +163,7 @@ def test_an_image_app_runs_with_the_exact_docker_command_and_agrees_with_bwrap(
     tmp_path, fake_docker, noop_image, bundles
 ):
     task = docker_task(IMAGE, noop_image, params="--flag value")
-    out = runner.compute(tmp_path / "w", task, docker=CFG)
+    out = runner.compute(tmp_path / "w", task, runtime=DOCKER)
     assert out.error is None and out.runtime == "docker" and out.sandboxed
     # The same app as a bundle under bubblewrap (or the plain fallback) gives the same digest.
     bundle_task = {**task, "app": {"multiaddr": str(bundles["noop"][0]), "checksum": bundles["noop"][1]}}
@@ -208,9 +210,9 @@ def test_an_image_app_runs_with_the_exact_docker_command_and_agrees_with_bwrap(
 
 
 def test_a_second_task_reuses_the_pulled_image(tmp_path, fake_docker, noop_image):
-    runner.compute(tmp_path / "w", docker_task(IMAGE, noop_image, index=0), docker=CFG)
+    runner.compute(tmp_path / "w", docker_task(IMAGE, noop_image, index=0), runtime=DOCKER)
     fake_docker.forget_calls()
-    out = runner.compute(tmp_path / "w", docker_task(IMAGE, noop_image, index=1), docker=CFG)
+    out = runner.compute(tmp_path / "w", docker_task(IMAGE, noop_image, index=1), runtime=DOCKER)
     assert out.error is None
     assert [c[:2] for c in fake_docker.calls()] == [["image", "inspect"], ["run", "--rm"], ["rm", "--force"]]
 
@@ -222,7 +224,7 @@ def test_an_app_over_its_time_limit_is_killed_by_name_and_removed(tmp_path, fake
     digest = fake_docker.publish("slow:1", image_root(tmp_path, "slow", slow), ["python3", "/app/app.zip"])
     task = docker_task("slow:1", "0x" + digest[7:], timeref=1)
     started = time.monotonic()
-    out = runner.compute(tmp_path / "w", task, docker=CFG)
+    out = runner.compute(tmp_path / "w", task, runtime=DOCKER)
     assert time.monotonic() - started < 20
     assert out.error == "app timed out"
     assert "APP_COMPUTE_TIMEOUT" in zipfile.ZipFile(out.zip_path).read("error.txt").decode()
@@ -240,7 +242,7 @@ def test_exit_code_and_output_of_a_failing_app(tmp_path, fake_docker, caplog):
     )
     digest = fake_docker.publish("crash:1", image_root(tmp_path, "crash", crash), ["python3", "/app/app.zip"])
     task = docker_task("crash:1", "0x" + digest[7:])
-    out = runner.compute(tmp_path / "w", task, docker=CFG)
+    out = runner.compute(tmp_path / "w", task, runtime=DOCKER)
     assert out.error == "app produced no valid result"
     assert "exit code 3: " in caplog.text
     assert "crashing in" in (runner.task_dir(tmp_path / "w", task["taskId"]) / "app.log").read_text()
@@ -266,7 +268,7 @@ def test_an_app_writing_its_result_through_the_mounts(tmp_path, fake_docker):
         **docker_task("echo:1", "0x" + digest[7:], params="tail"),
         "dataset": {"address": "0x" + "dd" * 20, "multiaddr": str(dataset), "checksum": "0x" + "00" * 32},
     }
-    out = runner.compute(tmp_path / "w", task, docker=CFG)
+    out = runner.compute(tmp_path / "w", task, runtime=DOCKER)
     assert out.error is None
     assert zipfile.ZipFile(out.zip_path).read("echo.bin") == b"input-tail"
     import hashlib
@@ -277,11 +279,11 @@ def test_an_app_writing_its_result_through_the_mounts(tmp_path, fake_docker):
 def test_a_wrong_image_digest_or_a_missing_image_is_the_shared_download_error(
     tmp_path, fake_docker, noop_image
 ):
-    wrong = runner.compute(tmp_path / "w1", docker_task(IMAGE, "0x" + "11" * 32), docker=CFG)
+    wrong = runner.compute(tmp_path / "w1", docker_task(IMAGE, "0x" + "11" * 32), runtime=DOCKER)
     assert wrong.error == "download failed"
     assert "APP_DOWNLOAD_FAILED" in zipfile.ZipFile(wrong.zip_path).read("error.txt").decode()
     missing = runner.compute(
-        tmp_path / "w2", docker_task("docker.io/nobody/nothing:1", "0x" + "11" * 32), docker=CFG
+        tmp_path / "w2", docker_task("docker.io/nobody/nothing:1", "0x" + "11" * 32), runtime=DOCKER
     )
     assert missing.error == "download failed" and missing.digest == wrong.digest  # honest workers agree
     assert not run_calls(fake_docker)  # nothing ran
@@ -296,7 +298,7 @@ def test_a_bundle_app_runs_in_the_runtime_image_under_docker(tmp_path, fake_dock
         **docker_task(str(path), checksum, params="20000"),
         "app": {"multiaddr": str(path), "checksum": checksum},
     }
-    out = runner.compute(tmp_path / "w", task, docker=CFG)
+    out = runner.compute(tmp_path / "w", task, runtime=DOCKER)
     plain = runner.compute(tmp_path / "b", task)
     assert out.error is None and out.runtime == "docker" and out.digest == plain.digest
     run = run_calls(fake_docker)[0]
@@ -312,16 +314,18 @@ def test_worker_side_failures_give_no_result(tmp_path, fake_docker, noop_image, 
         runner.compute(tmp_path / "w", docker_task(IMAGE, noop_image))  # a bubblewrap worker
     fake_docker.engine(False)
     with pytest.raises(EngineError, match="stopped answering while pulling"):
-        runner.compute(tmp_path / "w", docker_task(IMAGE, noop_image), docker=CFG)
+        runner.compute(tmp_path / "w", docker_task(IMAGE, noop_image), runtime=DOCKER)
     fake_docker.engine(True)
     path, checksum = bundles["noop"]
     task = {**docker_task(str(path), checksum), "app": {"multiaddr": str(path), "checksum": checksum}}
     with pytest.raises(EngineError, match="bundle runtime image: cannot pull python:3.11-slim"):
-        runner.compute(tmp_path / "w", task, docker=CFG)  # the runtime image is not in the registry
+        runner.compute(tmp_path / "w", task, runtime=DOCKER)  # the runtime image is not in the registry
     with pytest.raises(
         EngineError, match=r"docker could not run the container \(125\): .*Minimum memory limit"
     ):
-        runner.compute(tmp_path / "w", docker_task(IMAGE, noop_image), docker=DockerConfig(memory="1m"))
+        runner.compute(
+            tmp_path / "w", docker_task(IMAGE, noop_image), runtime=DockerRuntime(DockerConfig(memory="1m"))
+        )
 
 
 def test_the_worker_computes_through_docker_end_to_end(
@@ -333,8 +337,8 @@ def test_the_worker_computes_through_docker_end_to_end(
     task = {**assignment(0), "app": {**assignment(0)["app"], "multiaddr": IMAGE, "checksum": noop_image}}
     task["app"]["type"] = "DOCKER"
     fake_scheduler.queue.append(task)
-    w = make_worker(0, docker=CFG)
+    w = make_worker(0, runtime=DOCKER)
     w.start()
     tid = task["taskId"]
-    drive(w, lambda: w.state.get(tid) and w.state.get(tid)["status"] == st.CONTRIBUTED)
+    drive(w, lambda: w.state.get(tid) and w.state.get(tid).status == LocalStatus.CONTRIBUTED)
     assert run_calls(fake_docker) and fake_docker.containers() == []

@@ -1,12 +1,15 @@
 """The worker's state machine against a fake scheduler: happy path, aborts, refusals, restarts."""
 
+from fixtures.fake_scheduler import FakeChain
 from fixtures.worker import drive
 
-from offchain.worker import state as st
+from offchain.worker.chain_actions import CannotContribute
+from offchain.worker.state import FINAL
+from offchain.worker.state import LocalStatus as st
 
 
 def status(worker, task_id):
-    return worker.state.get(task_id)["status"]
+    return worker.state.get(task_id).status
 
 
 def test_happy_path_contributes_reveals_uploads_and_completes(fake_scheduler, make_worker, assignment):
@@ -60,9 +63,9 @@ def test_authorization_not_signed_by_the_pool_owner_is_refused(fake_scheduler, m
     fake_scheduler.queue.append(task)
     w = make_worker(0, chain=FakeChain(WORKER_KEYS[0], "0x" + "99" * 20))  # the chain names another owner
     w.start()
-    drive(w, lambda: w.state.get(tid) is not None and status(w, tid) in st.FINAL)
+    drive(w, lambda: w.state.get(tid) is not None and status(w, tid) in FINAL)
     assert status(w, tid) == st.ABORTED
-    assert "not by the pool owner" in w.state.get(tid)["error"]
+    assert "not by the pool owner" in w.state.get(tid).error
     assert w.chain.contributions == {}
     assert fake_scheduler.statuses[(tid, w.address)][-1] == "ABORTED"
 
@@ -107,3 +110,60 @@ def test_worker_with_two_cpus_runs_two_tasks_at_once(fake_scheduler, make_worker
     w.cfg.cpus = 2
     w.start()
     drive(w, lambda: len(w.chain.contributions) == 2)
+
+
+class StakeChain(FakeChain):
+    """FakeChain with a free stake: refuses like WorkerChain.ensure_stake when it is too low and no deposit is
+    allowed, deposits what is missing (at least the configured amount) otherwise."""
+
+    def __init__(self, key, owner, free):
+        super().__init__(key, owner)
+        self.free, self.deposits = free, []
+
+    def worker_stake_of(self, deal_id):
+        return 10
+
+    def ensure_stake(self, needed, deposit_amount):
+        if self.free >= needed:
+            return
+        if deposit_amount <= 0:
+            raise CannotContribute(f"stake too low: {self.free} nRLC free, {needed} nRLC needed")
+        self.deposits.append(max(deposit_amount, needed - self.free))
+        self.free += self.deposits[-1]
+
+
+def test_stake_is_checked_before_every_contribution_and_topped_up_only_with_a_deposit(
+    fake_scheduler, make_worker, assignment
+):
+    from fixtures.worker import WORKER_KEYS
+
+    first, second = assignment(0), assignment(1)
+    fake_scheduler.queue += [first, second]
+    broke = make_worker(0, chain=StakeChain(WORKER_KEYS[0], fake_scheduler.pool.address, free=3))
+    broke.start()
+    tid = first["taskId"]
+    drive(broke, lambda: broke.state.get(tid) is not None and status(broke, tid) in FINAL)
+    assert status(broke, tid) == st.ABORTED
+    assert (
+        fake_scheduler.details[(tid, broke.address)]["error"] == "stake too low: 3 nRLC free, 10 nRLC needed"
+    )
+    assert broke.chain.contributions == {} and broke.chain.deposits == []
+    assert fake_scheduler.statuses[(tid, broke.address)][-1] == "CONTRIBUTE_FAILED"
+
+    funded = make_worker(1, chain=StakeChain(WORKER_KEYS[1], fake_scheduler.pool.address, free=3))
+    funded.cfg.deposit_amount = 5
+    funded.start()
+    tid = second["taskId"]
+    drive(funded, lambda: funded.state.get(tid) and status(funded, tid) == st.CONTRIBUTED)
+    assert funded.chain.deposits == [7]  # what was missing, above the configured amount
+    assert list(funded.chain.contributions) == [tid]
+
+
+def test_every_next_action_has_a_row_and_final_tasks_have_no_step():
+    from offchain.protocol.statuses import NextAction
+    from offchain.worker.worker import ON_ACTION, ON_TICK
+
+    assert set(ON_ACTION) == set(NextAction)
+    for row in ON_ACTION.values():
+        assert not FINAL & set(row)
+    assert set(ON_TICK) == set(st) - FINAL  # every active task moves or waits at each tick

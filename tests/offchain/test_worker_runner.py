@@ -6,7 +6,8 @@ import pytest
 
 from offchain.requester.assemble import assemble, read_png, tile_from_result_zip
 from offchain.requester.bundles import build_bundle
-from offchain.worker import runner, sandbox
+from offchain.worker import runner
+from offchain.worker.runtimes import bwrap
 
 
 def task(bundle, index=0, size=1, params="", timeref=20, checksum=None, task_id=None):
@@ -93,7 +94,7 @@ def test_app_without_computed_json_gives_the_compute_error(tmp_path):
     assert out.error == "app produced no valid result"
 
 
-@pytest.mark.skipif(not sandbox.bwrap_works(), reason="bwrap cannot run here")
+@pytest.mark.skipif(not bwrap.bwrap_works(), reason="bwrap cannot run here")
 def test_sandbox_blocks_network_and_hides_the_worker_files(tmp_path):
     secret = tmp_path / "secret.key"
     secret.write_text("0xdead")

@@ -2,8 +2,8 @@
 
 from brownie import chain, web3
 
-from offchain.orders import Domain
 from offchain.protocol import constants
+from offchain.protocol.orders import Domain
 
 
 def test_domain(hub):

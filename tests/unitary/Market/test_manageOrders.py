@@ -3,7 +3,7 @@
 import pytest
 from fixtures.orders import key_of, reverts_with
 
-from offchain.orders import CLOSE, SIGN
+from offchain.protocol.orders import CLOSE, SIGN
 
 KINDS = ["App", "Dataset", "Workerpool", "Request"]
 

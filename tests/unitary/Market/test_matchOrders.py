@@ -3,8 +3,9 @@
 import brownie
 from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE
 
-from offchain.orders import deal_price, scheduler_stake
 from offchain.protocol.hashing import deal_id
+from offchain.protocol.orders import deal_price
+from offchain.protocol.rewards import scheduler_stake
 
 TDX_TEE = (0x9).to_bytes(32, "big")
 
@@ -31,7 +32,7 @@ def test_match_locks_price_from_requester_and_stake_from_scheduler(hub, make_dea
     deal = make_deal(volume=5, with_dataset=True)
     price = (APP_PRICE + DATASET_PRICE + WORKERPOOL_PRICE) * 5
     stake = WORKERPOOL_PRICE * 30 // 100 * 5
-    assert price == deal_price(*deal.orders[:3]) * 5 and stake == scheduler_stake(WORKERPOOL_PRICE, 5)
+    assert price == deal_price(*deal.orders[:3]) * 5 and stake == scheduler_stake(WORKERPOOL_PRICE) * 5
     assert hub.balanceOf(requester) == free_r - price and hub.frozenOf(requester) == price
     assert hub.balanceOf(scheduler) == free_s - stake and hub.frozenOf(scheduler) == stake
     assert hub.balanceOf(hub) == price + stake

@@ -1,6 +1,6 @@
 """matchOrders: one test per rule of PROTOCOL §3.7, each failing exactly that rule with its custom error.
 
-Rules 1-20 are also checked by offchain.orders.check_compatibility: the test asserts the Python checker names the
+Rules 1-20 are also checked by offchain.protocol.orders.check_compatibility: the test asserts the Python checker names the
 same rule with the same arguments as the contract's revert.
 """
 
@@ -10,7 +10,7 @@ import brownie
 import pytest
 from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, key_of, reverts_with
 
-from offchain.orders import check_compatibility
+from offchain.protocol.orders import check_compatibility
 
 OTHER = "0x" + "ab" * 20  # an address nobody registered
 GPU = (0x100).to_bytes(32, "big")

@@ -1,4 +1,4 @@
-"""LibOrders / LibSignatures against offchain/orders.py: typehashes, struct hashes, typed-data hashes, recovery."""
+"""LibOrders / LibSignatures against offchain/protocol/orders.py: typehashes, struct hashes, typed-data hashes, recovery."""
 
 import pytest
 from brownie.test import given
@@ -6,7 +6,7 @@ from eth_account import Account
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from offchain.orders import (
+from offchain.protocol.orders import (
     CLOSE,
     SIGN,
     AppOrder,

@@ -6,7 +6,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from fixtures.orders import key_of, reverts_with
 
-from offchain.orders import CLOSE, SIGN, Domain, sign_hash
+from offchain.protocol.orders import CLOSE, SIGN, Domain, sign_hash
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from custom_errors import reverts_with
 from eth_account import Account
 from fixtures.poco import FUNDS, TIMEREF, WORKERPOOL_PRICE, account_key, digest_of, escrow
 
-from offchain.orders import sign_hash
 from offchain.protocol import hashing
 from offchain.protocol.constants import CONTRIBUTION_CONTRIBUTED, TASK_ACTIVE, TASK_REVEALING
+from offchain.protocol.orders import sign_hash
 
 STAKE = WORKERPOOL_PRICE * 30 // 100
 ENCLAVE_KEY = "0x" + "5e" * 32

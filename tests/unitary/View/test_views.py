@@ -4,7 +4,7 @@ import pytest
 from brownie import ZERO_ADDRESS, chain
 from custom_errors import reverts_with
 
-from offchain.orders import Domain, build_orders
+from offchain.protocol.orders import Domain, build_orders
 
 RLC = 10**9
 UNKNOWN = "0x" + "42" * 32

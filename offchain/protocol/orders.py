@@ -19,7 +19,7 @@ from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_utils import keccak, to_bytes, to_checksum_address
 
-from offchain.protocol.constants import DOMAIN_NAME, DOMAIN_VERSION, TAG_TEE, WORKERPOOL_STAKE_RATIO
+from offchain.protocol.constants import DOMAIN_NAME, DOMAIN_VERSION, TAG_TEE
 
 ZERO_ADDRESS = "0x" + "00" * 20
 ZERO_BYTES32 = b"\x00" * 32
@@ -555,8 +555,3 @@ def deal_price(app, dataset, workerpool) -> int:
     """Price of one task, locked from the sponsor per task: app + dataset (0 without dataset) + workerpool."""
     dataset_price = dataset.datasetprice if _address(dataset.dataset) != ZERO_ADDRESS else 0
     return app.appprice + dataset_price + workerpool.workerpoolprice
-
-
-def scheduler_stake(workerpool_price: int, volume: int) -> int:
-    """Scheduler stake for a deal: pct(price, 30) per task first, then times volume."""
-    return workerpool_price * WORKERPOOL_STAKE_RATIO // 100 * volume

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sandbox import RunResult
+from .base import ImageError, Job, RunResult, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +50,6 @@ IMAGE_REFERENCE = re.compile(
     rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?(?:@sha256:[0-9a-f]{{64}})?"
 )
 _SIZE = re.compile(r"^[0-9]+(?:\.[0-9]+)?[bkmgBKMG]?$")
-
-
-class ImageError(Exception):
-    """The app's image cannot be had or is not the one registered: the app's fault (error result)."""
 
 
 class EngineError(RuntimeError):
@@ -103,21 +99,6 @@ def engine_version() -> tuple[str | None, str]:
     if proc.returncode == 0 and version:
         return version, ""
     return None, _last_line(proc)
-
-
-def select_runtime(choice: str) -> tuple[str, str]:
-    """The worker's app runtime, ("docker" | "bwrap", why): Docker when an engine answers, bubblewrap otherwise;
-    `choice` ("auto", "docker", "bwrap") is the worker's --runtime. Raises EngineError for "docker" without engine."""
-    if choice not in ("auto", "docker", "bwrap"):
-        raise ValueError(f"runtime {choice!r} is not one of auto, docker, bwrap")
-    if choice == "bwrap":
-        return "bwrap", "--runtime bwrap"
-    version, why = engine_version()
-    if version:
-        return "docker", f"Docker engine {version} answers"
-    if choice == "docker":
-        raise EngineError(f"--runtime docker but no Docker engine answers: {why}")
-    return "bwrap", f"no Docker engine answers ({why})"
 
 
 def image_of(app: dict) -> str | None:
@@ -199,34 +180,23 @@ def run_args(
     return args + [image_id, *cmd]
 
 
-def run_container(
-    image_id: str,
-    cmd: list[str],
-    in_dir: Path,
-    out_dir: Path,
-    env: dict[str, str],
-    timeout: float,
-    log_path: Path,
-    cfg: DockerConfig,
-    task_id: str = "",
-    bundle: Path | None = None,
-) -> RunResult:
-    """Run one container to its end or its time limit; stdout+stderr go to log_path."""
-    in_dir, out_dir = Path(in_dir).resolve(), Path(out_dir).resolve()
-    bundle = Path(bundle).resolve() if bundle is not None else None
+def run_container(image_id: str, cmd: list[str], job: Job, cfg: DockerConfig) -> RunResult:
+    """Run one container to its end or its time limit; stdout+stderr go to the job's log."""
+    in_dir, out_dir = job.in_dir.resolve(), job.out_dir.resolve()
+    bundle = job.bundle.resolve() if job.bundle is not None else None
     # Unique per run: several workers of one host may compute replicates of the same task.
-    name = f"iexec-{task_id.removeprefix('0x')[:12] or 'app'}-{secrets.token_hex(4)}"
-    args = run_args(image_id, name, cmd, in_dir, out_dir, env, cfg, bundle)
+    name = f"iexec-{job.task_id.removeprefix('0x')[:12] or 'app'}-{secrets.token_hex(4)}"
+    args = run_args(image_id, name, cmd, in_dir, out_dir, job.env, cfg, bundle)
     started = time.monotonic()
     timed_out = False
     try:
-        with open(log_path, "wb") as logf:
+        with open(job.log_path, "wb") as logf:
             try:
                 proc = subprocess.Popen(args, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
             except FileNotFoundError as exc:
                 raise EngineError("no `docker` command on PATH") from exc
             try:
-                code = proc.wait(timeout=timeout)
+                code = proc.wait(timeout=job.timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
                 _docker("kill", name, timeout=30)
@@ -239,6 +209,27 @@ def run_container(
     finally:
         _docker("rm", "--force", name, timeout=30)
     if code == DOCKER_RUN_FAILED:
-        tail = log_path.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        tail = job.log_path.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
         raise EngineError(f"docker could not run the container ({DOCKER_RUN_FAILED}): {tail[0]}")
     return RunResult(code, timed_out, time.monotonic() - started, True, "docker")
+
+
+class DockerRuntime(Runtime):
+    """Image apps from their image; bundle apps as `python3 /app/<bundle>` in the configured bundle image."""
+
+    name = "docker"
+
+    def __init__(self, cfg: DockerConfig):
+        self.cfg = cfg
+
+    def fetch_image(self, image: str, checksum: str | None) -> str:
+        return ensure_image(image, checksum, self.cfg)
+
+    def run(self, job: Job) -> RunResult:
+        if job.image is not None:
+            return run_container(job.image, job.args, job, self.cfg)
+        try:
+            runtime_image = ensure_image(self.cfg.bundle_image, None, self.cfg)
+        except ImageError as exc:  # the worker's runtime, not the app: no error result
+            raise EngineError(f"bundle runtime image: {exc}") from exc
+        return run_container(runtime_image, ["python3", "/app/" + job.bundle.name, *job.args], job, self.cfg)

@@ -2,12 +2,13 @@
 
 Used by `make demo` (scripts/demo.py), the e2e tests (tests/e2e) and the pipeline benchmark. Every process it starts
 is remembered by PID and stopped by `stop()` (SIGTERM, then SIGKILL), also on Ctrl-C or any failure, since callers
-use it as a context manager.
+use it as a context manager. The deployment runs in this process (scripts/deploy.py through brownie), not as a
+program of its own.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +24,9 @@ import httpx
 from eth_account import Account
 
 from offchain.chain.client import connect
+from offchain.devnet_keys import dev_key
 from offchain.requester.bundles import build_bundle
-from offchain.requester.market import Market, dev_key
+from offchain.requester.market import Market
 
 REPO = Path(__file__).resolve().parents[1]
 RLC = 10**9  # nRLC per RLC
@@ -166,28 +169,24 @@ class Devnet:
         _wait(lambda: _rpc_up(self.rpc_url), 20, "anvil did not start")
 
     def deploy(self) -> str:
-        """Deploy with scripts/deploy.py (brownie attaches to our anvil through BROWNIE_PORT); returns the hub."""
+        """Deploy with scripts/deploy.py on our chain (brownie's output goes to logs/deploy.log); returns the hub."""
         if self.hub:
             return self.hub
-        before = time.time()
-        proc = subprocess.run(
-            # not `brownie run`: it cannot import a script when a parent folder's name has a dot
-            [_bin("python"), str(REPO / "tools" / "brownie_run.py"), "scripts/deploy.py"],
-            cwd=REPO,
-            env={**os.environ, "BROWNIE_PORT": str(self.rpc_port)},
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        (self.workdir / "logs" / "deploy.log").write_text(proc.stdout + proc.stderr)
-        if proc.returncode != 0:
-            last = (proc.stdout + proc.stderr).strip().splitlines()[-1:] or ["no output"]
-            raise DevnetError(f"deployment failed: {last[0]}")
-        w3 = connect(self.rpc_url)
-        path = REPO / "deployments" / f"{w3.eth.chain_id}.json"
-        if not path.exists() or path.stat().st_mtime < before - 1:
-            raise DevnetError(f"deployment wrote no {path}")
-        self.hub = json.loads(path.read_text())["hub"]
+        from brownie import accounts
+
+        from scripts.deploy import deploy
+
+        log = self.workdir / "logs" / "deploy.log"
+        try:
+            with open(log, "a") as out, contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                # brownie reads the project's sources by paths relative to its root
+                with contextlib.chdir(REPO), _brownie_on(self.rpc_url) as forget:
+                    deployment = deploy(accounts[0])
+                    self.hub = deployment.hub.address
+                    forget(deployment)
+        except Exception as exc:
+            first = (str(exc).splitlines() or [""])[0]
+            raise DevnetError(f"deployment failed ({log}): {type(exc).__name__}: {first}") from exc
         return self.hub
 
     # -- parties --------------------------------------------------------------------------------------------------
@@ -256,6 +255,51 @@ class Devnet:
         path.write_text(key)
         path.chmod(0o600)
         return path
+
+
+@contextlib.contextmanager
+def _brownie_on(rpc_url: str) -> Iterator:
+    """brownie connected to the devnet's chain for the duration of the block; yields forget(deployment).
+
+    In a plain program (the demo, the benchmark) it loads the project and attaches to our anvil, then detaches. Under
+    `brownie test` (tests/e2e) brownie is already on the test chain: it is pointed at ours meanwhile (both are anvil
+    chains of the same dev mnemonic, so accounts[0] is the same deployer), and forget() drops the devnet's contracts
+    from brownie's registry, where they would shadow the test chain's contracts at the same addresses.
+    """
+    from brownie import network, project, web3
+    from brownie._config import CONFIG
+    from brownie.network import state
+
+    deployed: list = []
+    if network.is_connected():
+        previous = web3.provider.endpoint_uri
+        web3.connect(rpc_url)
+        try:
+            yield deployed.append
+        finally:
+            web3.connect(previous)
+            gone = [c for d in deployed for c in _contracts_of(d)]
+            for contract in gone:
+                state._remove_contract(contract)
+            addresses = {c.address for c in gone}
+            for container in project.get_loaded_projects()[0].dict().values():
+                container._contracts[:] = [c for c in container._contracts if c.address not in addresses]
+        return
+    if not project.get_loaded_projects():
+        project.load(REPO).load_config()
+    CONFIG.networks["development"]["cmd_settings"]["port"] = int(rpc_url.rsplit(":", 1)[1])
+    # our anvil runs already: brownie attaches without owning it (disconnecting would kill a child it owns)
+    network.connect("development", launch_rpc=False)
+    try:
+        yield deployed.append
+    finally:
+        network.disconnect(kill_rpc=False)
+
+
+def _contracts_of(deployment) -> list:
+    d = deployment
+    registries = [d.app_registry, d.dataset_registry, d.workerpool_registry]
+    return [d.token, d.hub, d.hub_router, *registries, *d.modules.values()]
 
 
 def _wait(check, timeout: float, message: str, proc: Proc | None = None) -> None:
