@@ -11,7 +11,6 @@ import re
 import socket
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,10 @@ from fixtures.scheduler import POOL_KEY, WORKER_KEYS, FakeChain, add_task, login
 
 from offchain.chain.errors import NodeUnavailable
 from offchain.http.service import harden
-from offchain.scheduler.api import MAX_RESULT_BYTES, create_app
-from offchain.scheduler.engine import Config, Scheduler
+from offchain.scheduler.api import create_app
+from offchain.scheduler.config import Config
+from offchain.scheduler.loop import Scheduler
+from offchain.scheduler.results import MAX_RESULT_BYTES
 from offchain.scheduler.store import Store, Task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,7 @@ def scheduler_app(tmp_path, hardened: bool):
     chain = FakeChain()
     cfg = Config(workerpool="0x" + "ee" * 20, private_key=POOL_KEY, results_dir=tmp_path / "results")
     sched = Scheduler(cfg, store, chain, sender=None)
-    sched.last_head_ok = time.monotonic() + 3600  # a healthy node for the whole run
+    sched.last_head_ok = sched.clock.monotonic() + 3600  # a healthy node for the whole run
     task_id = add_task(store, chain)
     app = create_app(sched)
     if hardened:
