@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent project set-up, run by `make setup` (and so by every other make target).
 #   1. npm packages from package-lock.json (solc-js, OpenZeppelin, anvil, solhint)  -> node_modules/
-#   2. Python virtualenv from requirements.lock (brownie built interpreted, see TOOLCHAIN) -> .venv/
+#   2. Python virtualenv from requirements.lock (brownie built interpreted, see TOOLCHAIN) -> .venv/,
+#      and schemathesis from requirements-schemathesis.lock -> .venv-schemathesis/ (newer hypothesis than brownie's)
 #   (bubblewrap for the worker's sandbox and PostgreSQL for the store tests come from apt when missing)
 #   3. solc 0.8.30 where py-solc-x looks for it: native if it can be downloaded, else a wrapper
 #      around solc-js (tools/solcjs-wrapper.js) -> .solcx/solc-v0.8.30 and ~/.solcx/solc-v0.8.30
@@ -55,6 +56,16 @@ if [ ! -f "$STAMPS/py-$py_key" ] || [ ! -x .venv/bin/brownie ]; then
   .venv/bin/pip check
   rm -f "$STAMPS"/py-*
   touch "$STAMPS/py-$py_key"
+fi
+# ---- 2a. Schemathesis in its own venv (it needs a newer hypothesis than brownie's pin) -> .venv-schemathesis/
+st_key=$( { cat requirements-schemathesis.lock; "$PYTHON" --version; } | sha256sum | cut -c1-16)
+if [ ! -f "$STAMPS/st-$st_key" ] || [ ! -x .venv-schemathesis/bin/schemathesis ]; then
+  [ -x .venv-schemathesis/bin/python ] || "$PYTHON" -m venv .venv-schemathesis
+  log "pip install -r requirements-schemathesis.lock (.venv-schemathesis)"
+  quiet_pip .venv-schemathesis/bin/pip install --quiet -r requirements-schemathesis.lock
+  .venv-schemathesis/bin/pip check
+  rm -f "$STAMPS"/st-*
+  touch "$STAMPS/st-$st_key"
 fi
 # brownie launches `anvil` from PATH: make it reachable after `source .venv/bin/activate` too.
 ln -sfn "$ANVIL" .venv/bin/anvil

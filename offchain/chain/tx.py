@@ -144,6 +144,8 @@ class TxSender:
                     del self._tracked[nonce]
                 continue
             # the chain has not mined this nonce: yet, or any more (a rewind)
+            if handle.state == MINED:
+                handle.state, handle.receipt = PENDING, None
             if handle.state == FAILED:
                 del self._tracked[nonce]
             elif not self._known(handle):

@@ -54,14 +54,17 @@ def validation_reason(exc: RequestValidationError) -> str:
     return f"invalid request: {msg}"
 
 
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
 def allowed_methods(app: FastAPI, scope) -> list[str]:
-    """Every method some route of the app accepts for this path (Starlette's own 405 names only the first route)."""
-    methods: set[str] = set()
-    for route in app.router.routes:
-        match, _ = route.matches(scope)
-        if match != Match.NONE and getattr(route, "methods", None):
-            methods |= set(route.methods)
-    return sorted(methods)
+    """Every method some route of the app accepts for this path, asked of the routes themselves (nested routers
+    included); Starlette's own 405 names only the first matching route's methods."""
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**scope, "method": method})[0] == Match.FULL for route in app.router.routes)
+    ]
 
 
 def install_error_handlers(app: FastAPI, retry_after: int = DEFAULT_RETRY_AFTER) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 
 from offchain.http.errors import ErrorReply
 
@@ -28,6 +27,7 @@ REASONS = {
 }
 _REF = {"$ref": "#/components/schemas/ErrorReply"}
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
+_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"}
 
 
 def error_responses(*codes: int) -> dict[int, dict]:
@@ -35,28 +35,17 @@ def error_responses(*codes: int) -> dict[int, dict]:
     return {code: {"model": ErrorReply, "description": REASONS.get(code, "Error")} for code in codes}
 
 
-def _header_names(dependant) -> set[str]:
-    names = {p.alias.lower() for p in dependant.header_params}
-    for sub in dependant.dependencies:
-        names |= _header_names(sub)
-    return names
-
-
-def _has_params(dependant) -> bool:
-    return bool(
-        dependant.query_params or dependant.path_params or dependant.header_params or dependant.body_params
-    ) or any(_has_params(sub) for sub in dependant.dependencies)
-
-
-def inferred_codes(route: APIRoute, method: str) -> set[int]:
+def inferred_codes(method: str, operation: dict) -> set[int]:
+    """The errors the shared layers can answer for one OpenAPI operation, read from its parameters."""
+    params = operation.get("parameters", [])
     codes = {503}
-    if _has_params(route.dependant):
+    if params or "requestBody" in operation:
         codes.add(400)
-    if "authorization" in _header_names(route.dependant):
+    if any(p.get("in") == "header" and p.get("name", "").lower() == "authorization" for p in params):
         codes.add(401)
-    if route.dependant.path_params:
+    if any(p.get("in") == "path" for p in params):
         codes.add(404)
-    if method in _BODY_METHODS:
+    if method.upper() in _BODY_METHODS:
         codes.add(413)
     return codes
 
@@ -71,24 +60,19 @@ def document_errors(app: FastAPI, body_limit: Callable[[str, str], int] | None =
         schema = generate()
         schemas = schema.setdefault("components", {}).setdefault("schemas", {})
         schemas.setdefault("ErrorReply", ErrorReply.model_json_schema())
-        for route in app.routes:
-            if not isinstance(route, APIRoute) or not route.include_in_schema:
-                continue
-            for method in route.methods:
-                op = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
-                if op is None:
+        for path, operations in schema.get("paths", {}).items():
+            for method, op in operations.items():
+                if not isinstance(op, dict) or method.upper() not in _METHODS:
                     continue
                 responses = op.setdefault("responses", {})
                 responses.pop("422", None)  # validation errors answer 400 here
-                for code in sorted(inferred_codes(route, method)):
+                for code in sorted(inferred_codes(method, op)):
                     entry = responses.setdefault(
                         str(code),
                         {"description": REASONS[code], "content": {"application/json": {"schema": _REF}}},
                     )
                     if code == 413 and body_limit is not None:
-                        entry["description"] = (
-                            f"Request body above {body_limit(method, route.path_format)} bytes"
-                        )
+                        entry["description"] = f"Request body above {body_limit(method.upper(), path)} bytes"
                     if code == 503:
                         entry.setdefault("headers", {})["Retry-After"] = {
                             "description": "seconds to wait before retrying",

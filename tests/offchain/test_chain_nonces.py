@@ -9,7 +9,7 @@ from brownie import LogEmitter, web3
 from web3 import HTTPProvider, Web3
 
 from offchain.chain import abi as abis
-from offchain.chain.errors import TxPending
+from offchain.chain.errors import NodeUnavailable, TxPending
 from offchain.chain.tx import TxSender
 from offchain.devnet_keys import dev_private_key
 
@@ -102,3 +102,22 @@ def test_a_local_nonce_ahead_of_the_chain_is_not_trusted(w3, contract, emitter):
     sender._nonce = start + 5  # what the old max(local, chain) rule would have trusted
     receipt = sender.send(contract.functions.setValue(6))
     assert w3.eth.get_transaction(receipt["transactionHash"])["nonce"] == start
+
+
+def test_a_send_lost_on_the_way_frees_its_nonce(w3, contract, emitter):
+    """The node went away during the broadcast (NodeUnavailable): the caller was told it failed; if the node never
+    got it, the next send takes its nonce instead of waiting behind it."""
+    sender = TxSender(w3, dev_private_key(28).hex(), receipt_timeout=10)
+    start = w3.eth.get_transaction_count(sender.address)
+    real = sender._send_raw
+
+    def unreachable(raw, label):
+        raise NodeUnavailable("eth_sendRawTransaction: connection refused after 5 attempt(s)")
+
+    sender._send_raw = unreachable
+    with pytest.raises(NodeUnavailable):
+        sender.send(contract.functions.setValue(7))
+    sender._send_raw = real
+    receipt = sender.send(contract.functions.setValue(8))
+    assert w3.eth.get_transaction(receipt["transactionHash"])["nonce"] == start
+    assert emitter.value() == 8
