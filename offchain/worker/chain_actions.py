@@ -35,6 +35,17 @@ class CannotContribute(Exception):
     """The chain says this contribution/reveal cannot happen (task state, deadline, stake); message = why."""
 
 
+class StakeTooLow(CannotContribute):
+    """Less free stake than a task locks, and no deposit allowed; says how much to deposit."""
+
+    def __init__(self, have: int, needed: int):
+        super().__init__(
+            f"stake too low: {have} nRLC free, {needed} nRLC needed"
+            f" (deposit {needed - have} nRLC, or run the worker with --deposit)"
+        )
+        self.have, self.needed = have, needed
+
+
 def b32(value) -> bytes:
     return to_bytes(hexstr=value) if isinstance(value, str) else bytes(value)
 
@@ -63,13 +74,24 @@ class WorkerChain:
     def stake(self) -> int:
         return self.client.view_account(self.address)["stake"]
 
+    def head(self) -> tuple[int, int]:
+        """(number, timestamp) of the latest block."""
+        block = self.client.w3.eth.get_block("latest")
+        return block["number"], block["timestamp"]
+
+    def eth_balance(self) -> int:
+        return self.client.w3.eth.get_balance(self.address)
+
+    def gas_price(self) -> int:
+        return self.client.w3.eth.gas_price
+
     def ensure_stake(self, needed: int, deposit_amount: int) -> None:
         """Deposit from the wallet's RLC when the free stake is below `needed` and deposits are allowed."""
         have = self.stake()
         if have >= needed:
             return
         if deposit_amount <= 0:
-            raise CannotContribute(f"stake too low: {have} nRLC free, {needed} nRLC needed (deposit first)")
+            raise StakeTooLow(have, needed)
         amount = max(deposit_amount, needed - have)
         token = self.client.w3.eth.contract(
             address=to_checksum_address(self.hub.functions.token().call()), abi=_APPROVE_ABI
