@@ -134,6 +134,7 @@ class _Event:
     extra: ActionExtra = ActionExtra()
     step: Step | None = None
     reason: str | None = None
+    tick: bool = False  # the loop's own step, chosen by ON_TICK from the status the task has when it runs
 
 
 class Worker:
@@ -197,7 +198,9 @@ class Worker:
         if self.cfg.ask_period is None:
             self.cfg.ask_period = float(self.sched_config.get("askForWorkPeriod", 2))
         if self.sched_config.get("workerStake") is not None:
-            self.stake_needed = int(self.sched_config["workerStake"])  # one more task (the CLI checked all cpus)
+            self.stake_needed = int(
+                self.sched_config["workerStake"]
+            )  # one more task (the CLI checked all cpus)
         self.client.register(self.cfg.name, self.cfg.cpus)
         self.session = self.client.ping()
         self._last_ping = self.clock()
@@ -260,7 +263,9 @@ class Worker:
             self.pauses.set("scheduler", f"scheduler unreachable: {exc}")
             self.stop_event.wait(1.0)
         except SchedulerError as exc:  # a refusal outside any task's report (e.g. not registered any more)
-            self.pauses.set("scheduler", f"scheduler refused: {exc.message}; logging in and registering again")
+            self.pauses.set(
+                "scheduler", f"scheduler refused: {exc.message}; logging in and registering again"
+            )
             self._relogin = True
             self.stop_event.wait(1.0)
         except NodeUnavailable as exc:
@@ -288,7 +293,7 @@ class Worker:
         self._dispatch()
         self._collect_computes()
         for task in self.state.active():
-            self._queue.append(_Event(task.task_id, step=ON_TICK.get(task.status)))
+            self._queue.append(_Event(task.task_id, tick=True))
             self._dispatch()
         if now - self._last_check >= self.cfg.check_period:
             self._last_check = now
@@ -365,7 +370,7 @@ class Worker:
             task = self.state.get(event.task_id)
             if task is None or task.final:
                 continue
-            step, reason = event.step, event.reason
+            step, reason = (ON_TICK.get(task.status) if event.tick else event.step), event.reason
             if event.action is not None:
                 if task.last_action != event.action:
                     log.debug("task %s: %s %s", task.task_id[:10], event.action, event.extra.to_wire() or "")

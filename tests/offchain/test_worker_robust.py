@@ -369,3 +369,76 @@ def test_conditions_lost_at_run_time_pause_with_one_warning_and_resume(
     clock.now += w.cfg.check_period
     chain.head_at = clock()
     drive(w, lambda: status(w, task["taskId"]) == st.CONTRIBUTED)
+
+
+def test_checks_read_a_real_node(tmp_path):
+    """The chain side of the checks on anvil: head, gas price and balance of an unfunded worker wallet."""
+    from eth_account import Account
+
+    from offchain.chain.tx import TxSender
+    from offchain.worker.chain_actions import WorkerChain
+
+    port = free_port()
+    anvil = start_anvil(port)
+    try:
+        w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{port}"))
+        chain = WorkerChain(type("Client", (), {"w3": w3, "hub": None})(), TxSender(w3, WORKER_KEYS[3]))
+        checks = ChainChecks(chain, Needs(cpus=1, max_block_age=3600))
+        assert checks.node() is None
+        needed, gas, price = checks.gas_needed()
+        assert gas == 300_000 and price == w3.eth.gas_price > 0 and needed == gas * price
+        assert checks.gas() == (
+            f"not enough ETH for gas on {Account.from_key(WORKER_KEYS[3]).address}: {needed / 10**18:.6f} ETH"
+            f" needed (300000 gas at {price} wei), 0.000000 ETH present"
+        )
+        w3.provider.make_request("anvil_setBalance", [chain.address, hex(needed)])
+        assert checks.gas() is None
+    finally:
+        anvil.terminate()
+        anvil.wait(timeout=10)
+
+
+class NodeDropsOnce(FakeChain):
+    """The node goes away during the first contribution (after the chain layer's retries)."""
+
+    drops = 1
+
+    def contribute(self, assignment, digest, on_sent=None):
+        from offchain.chain.errors import NodeUnavailable
+
+        if self.drops:
+            self.drops -= 1
+            raise NodeUnavailable("eth_call: connection refused after 5 attempt(s) in 3.8 s")
+        return super().contribute(assignment, digest, on_sent)
+
+
+def test_node_lost_during_a_contribution_retries_it_instead_of_failing_the_task(
+    fake_scheduler, make_worker, assignment
+):
+    clock = FakeClock()
+    task = assignment(0)
+    tid = task["taskId"]
+    fake_scheduler.queue.append(task)
+    w = make_worker(0, chain=NodeDropsOnce(WORKER_KEYS[0], fake_scheduler.pool.address), clock=clock)
+    w.start()
+    drive(w, lambda: w.chain.drops == 0)
+    assert status(w, tid) == st.CONTRIBUTING and "node" in w.pauses
+    assert "CONTRIBUTE_FAILED" not in fake_scheduler.statuses[(tid, w.address)]
+    clock.now += w.node.delay
+    drive(w, lambda: status(w, tid) == st.CONTRIBUTED)
+    assert w.chain.sent == [f"contribute:{tid}"] and "node" not in w.pauses
+
+
+def test_logging_in_again_reconciles_and_adopts_an_offer_never_received(
+    fake_scheduler, make_worker, assignment
+):
+    fake_scheduler.resend_offers = True
+    w = make_worker(0)
+    w.start()
+    task = assignment(0)
+    fake_scheduler.queue.append(task)
+    w.client.available(5)  # the scheduler records the offer; the worker loop never sees it
+    fake_scheduler.tokens.clear()  # tokens forgotten (e.g. scheduler restarted): the next call logs in again
+    w.cfg.ask_period = 3600  # only the reconciliation can bring the task
+    drive(w, lambda: status(w, task["taskId"]) == st.CONTRIBUTED)
+    assert w.client.logins == 2
