@@ -40,6 +40,14 @@ def warnings_of(caplog, text):
     return [r for r in caplog.records if r.levelno == logging.WARNING and text in r.getMessage()]
 
 
+def queue_task(fake_scheduler, assignment, index=0, resend_offers=False):
+    """Queue one task on the fake scheduler; returns its id."""
+    fake_scheduler.resend_offers = resend_offers
+    task = assignment(index)
+    fake_scheduler.queue.append(task)
+    return task["taskId"]
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -118,10 +126,7 @@ class LoseOneOffer:
 def test_offer_whose_reply_was_lost_is_adopted_or_given_back_on_reconnect(
     fake_scheduler, make_worker, assignment, resend
 ):
-    fake_scheduler.resend_offers = resend
-    task = assignment(0)
-    tid = task["taskId"]
-    fake_scheduler.queue.append(task)
+    tid = queue_task(fake_scheduler, assignment, resend_offers=resend)
     w = make_worker(0)
     w.start()
     w.client.http = LoseOneOffer(w.client.http)
@@ -140,10 +145,7 @@ def test_offer_whose_reply_was_lost_is_adopted_or_given_back_on_reconnect(
 def test_worker_killed_right_after_an_offer_adopts_it_when_restarted(
     fake_scheduler, make_worker, assignment, tmp_path
 ):
-    fake_scheduler.resend_offers = True
-    task = assignment(0)
-    tid = task["taskId"]
-    fake_scheduler.queue.append(task)
+    tid = queue_task(fake_scheduler, assignment, resend_offers=True)
     first = make_worker(0, workdir=tmp_path / "same")
     first.start()
     first.client.available(5)  # the offer arrives, the process dies before storing it
