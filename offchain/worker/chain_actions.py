@@ -13,6 +13,7 @@ from eth_account.messages import encode_defunct
 from eth_utils import to_bytes, to_checksum_address
 
 from offchain.chain.client import ChainClient
+from offchain.chain.errors import TxPending
 from offchain.chain.tx import TxSender
 from offchain.protocol import constants as C
 from offchain.protocol import hashing
@@ -93,6 +94,7 @@ class WorkerChain:
         if deposit_amount <= 0:
             raise StakeTooLow(have, needed)
         amount = max(deposit_amount, needed - have)
+        self._nothing_in_flight("deposit")
         token = self.client.w3.eth.contract(
             address=to_checksum_address(self.hub.functions.token().call()), abi=_APPROVE_ABI
         )
@@ -115,6 +117,7 @@ class WorkerChain:
             raise CannotContribute(f"task is not active on chain (status {onchain['status']})")
         if self.client.chain_now() >= onchain["contributionDeadline"]:
             raise CannotContribute("the contribution deadline has passed")
+        self._nothing_in_flight("contribute")
         seal = hashing.result_seal(self.address, task, digest)
         fn = self.hub.functions.contribute(
             task,
@@ -143,8 +146,17 @@ class WorkerChain:
             raise CannotContribute("this worker's result is not the consensus")
         if self.client.chain_now() >= onchain["revealDeadline"]:
             raise CannotContribute("the reveal deadline has passed")
+        self._nothing_in_flight("reveal")
         receipt = self.sender.send(self.hub.functions.reveal(task, digest), label="reveal", on_sent=on_sent)
         return {"txHash": receipt["transactionHash"].to_0x_hex(), "already": False}
+
+    def _nothing_in_flight(self, what: str) -> None:
+        """Raise TxPending while a transaction of this wallet is still pending (one whose send timed out, or was cut
+        by a node failure, may still be mined): the step is tried again later, after re-reading the chain, so the
+        same contribution or reveal is never sent twice."""
+        pending = self.sender.pending_count()
+        if pending:
+            raise TxPending(f"{what} waits: {pending} transaction(s) of {self.address} still pending")
 
     def task_view(self, task_id: str) -> dict:
         return self.client.view_task(b32(task_id))

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from eth_utils import keccak
 
-from offchain.chain.errors import NodeUnavailable
+from offchain.chain.errors import NodeUnavailable, TxPending
 from offchain.protocol import hashing
 from offchain.protocol.messages import ActionExtra, InterruptedNotice, WorkOffer
 from offchain.protocol.statuses import AbortCause, NextAction, ReplicateStatus
@@ -154,6 +154,7 @@ class Worker:
         self._reconcile_needed = False
         self._relogin = False
         self._logins_seen = 0
+        self._tx_waits: dict[str, str] = {}  # task -> the TxPending it waits on (logged once)
         self.address = chain.address
         self.state = WorkerState(Path(config.workdir) / "worker.sqlite")
         self.pool = ThreadPoolExecutor(max_workers=max(1, config.cpus), thread_name_prefix="compute")
@@ -394,6 +395,12 @@ class Worker:
         except DiskFull as exc:
             self._disk_full(exc)
             return
+        except TxPending as exc:  # an earlier transaction may still be mined: wait for it, never send twice
+            if self._tx_waits.get(task.task_id) != str(exc):
+                log.warning("task %s: %s; trying again", task.task_id[:10], exc)
+            self._tx_waits[task.task_id] = str(exc)
+            return
+        self._tx_waits.pop(task.task_id, None)
         if step in NODE_STEPS:
             self._node_up()
 
@@ -512,7 +519,7 @@ class Worker:
             res = self.chain.contribute(
                 offer, task.digest_bytes, on_sent=lambda h, _n: self.state.update(task, contribute_tx=h)
             )
-        except (NodeUnavailable, DiskFull):
+        except (NodeUnavailable, DiskFull, TxPending):
             raise  # not the task's fault: tried again once the condition is gone (the chain is re-read first)
         except Exception as exc:  # CannotContribute, or TxReverted / TxError with the chain layer's reason
             log.warning("contribute %s failed: %s", task.task_id, exc)
@@ -534,7 +541,7 @@ class Worker:
                 task.digest_bytes,
                 on_sent=lambda h, _n: self.state.update(task, reveal_tx=h),
             )
-        except (NodeUnavailable, DiskFull):
+        except (NodeUnavailable, DiskFull, TxPending):
             raise
         except Exception as exc:
             log.warning("reveal %s failed: %s", task.task_id, exc)

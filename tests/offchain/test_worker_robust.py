@@ -16,6 +16,7 @@ from fixtures.worker import WORKER_KEYS, drive
 from web3 import Web3
 
 from offchain.chain.client import ConfigError
+from offchain.chain.errors import NodeUnavailable, TxPending
 from offchain.chain.retry import RetryingHTTPProvider, RetryPolicy
 from offchain.worker.__main__ import configure_logging, preflight
 from offchain.worker.checks import ChainChecks, Needs
@@ -400,35 +401,99 @@ def test_checks_read_a_real_node(tmp_path):
         anvil.wait(timeout=10)
 
 
-class NodeDropsOnce(FakeChain):
-    """The node goes away during the first contribution (after the chain layer's retries)."""
+class DropsOnce(FakeChain):
+    """The first contribution meets `error` (a node gone after the chain layer's retries, or an earlier transaction
+    still pending)."""
 
-    drops = 1
+    def __init__(self, key, owner, error):
+        super().__init__(key, owner)
+        self.error = error
 
     def contribute(self, assignment, digest, on_sent=None):
-        from offchain.chain.errors import NodeUnavailable
-
-        if self.drops:
-            self.drops -= 1
-            raise NodeUnavailable("eth_call: connection refused after 5 attempt(s) in 3.8 s")
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
         return super().contribute(assignment, digest, on_sent)
 
 
-def test_node_lost_during_a_contribution_retries_it_instead_of_failing_the_task(
-    fake_scheduler, make_worker, assignment
+@pytest.mark.parametrize(
+    "error",
+    [
+        NodeUnavailable("eth_call: connection refused after 5 attempt(s) in 3.8 s"),
+        TxPending("contribute waits: 1 transaction(s) of 0x... still pending"),
+    ],
+    ids=["node-gone", "tx-pending"],
+)
+def test_contribution_cut_by_the_node_or_a_pending_tx_is_retried_not_failed(
+    fake_scheduler, make_worker, assignment, error
 ):
     clock = FakeClock()
-    task = assignment(0)
-    tid = task["taskId"]
-    fake_scheduler.queue.append(task)
-    w = make_worker(0, chain=NodeDropsOnce(WORKER_KEYS[0], fake_scheduler.pool.address), clock=clock)
+    tid = queue_task(fake_scheduler, assignment)
+    w = make_worker(0, chain=DropsOnce(WORKER_KEYS[0], fake_scheduler.pool.address, error), clock=clock)
     w.start()
-    drive(w, lambda: w.chain.drops == 0)
-    assert status(w, tid) == st.CONTRIBUTING and "node" in w.pauses
+    drive(w, lambda: w.chain.error is None)
+    if isinstance(error, NodeUnavailable):  # waits for the node's back-off
+        assert status(w, tid) == st.CONTRIBUTING and "node" in w.pauses
+    else:  # tried again at the next tick; a pending tx is no reason to stop taking work
+        assert "node" not in w.pauses
     assert "CONTRIBUTE_FAILED" not in fake_scheduler.statuses[(tid, w.address)]
     clock.now += w.node.delay
     drive(w, lambda: status(w, tid) == st.CONTRIBUTED)
     assert w.chain.sent == [f"contribute:{tid}"] and "node" not in w.pauses
+
+
+def test_no_contribution_is_sent_while_a_transaction_of_the_wallet_is_pending():
+    """WorkerChain on anvil with mining paused: a pending transaction of the wallet (e.g. a contribution whose send
+    was cut) makes the next contribute wait (TxPending) instead of sending a second one."""
+    from eth_account import Account
+
+    from offchain.chain.tx import TxSender
+    from offchain.protocol import constants as C
+    from offchain.worker.chain_actions import WorkerChain
+
+    class Views:  # the hub views contribute() reads first: nothing on chain yet, the task open
+        hub = None
+
+        def __init__(self, w3):
+            self.w3 = w3
+
+        def view_contribution(self, task, worker):
+            return {"status": C.CONTRIBUTION_UNSET}
+
+        def view_task(self, task):
+            return {"status": C.TASK_ACTIVE, "contributionDeadline": 2**40}
+
+        def chain_now(self):
+            return 0
+
+    port = free_port()
+    anvil = start_anvil(port)
+    try:
+        w3 = Web3(Web3.HTTPProvider(f"http://127.0.0.1:{port}"))
+        key = WORKER_KEYS[2]
+        address = Account.from_key(key).address
+        chain = WorkerChain(Views(w3), TxSender(w3, key))
+        w3.provider.make_request("anvil_setBalance", [address, hex(10**18)])
+        w3.provider.make_request("evm_setAutomine", [False])
+        signed = Account.from_key(key).sign_transaction(
+            {
+                "to": address,
+                "value": 0,
+                "gas": 21000,
+                "gasPrice": w3.eth.gas_price,
+                "nonce": 0,
+                "chainId": 31337,
+            }
+        )
+        w3.eth.send_raw_transaction(signed.raw_transaction)
+        task = {"taskId": "0x" + "11" * 32, "authorizationSign": "0x" + "00" * 65}
+        with pytest.raises(
+            TxPending, match=f"contribute waits: 1 transaction\\(s\\) of {address} still pending"
+        ):
+            chain.contribute(task, b"\x22" * 32)
+    finally:
+        anvil.terminate()
+        anvil.wait(timeout=10)
 
 
 def test_logging_in_again_reconciles_and_adopts_an_offer_never_received(
