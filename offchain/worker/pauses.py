@@ -1,6 +1,6 @@
 """Why the worker takes no new work right now: one warning when a reason appears, one line when it clears.
 
-Each reason has a name (node, disk, gas, stake, compute, scheduler); setting it again with another text only logs at
+Each reason has a name (node, head, disk, gas, stake, compute, scheduler, error); setting it again with another text only logs at
 DEBUG, so a condition that lasts for hours costs two log lines, not one per poll.
 """
 

@@ -273,8 +273,16 @@ class Worker:
             self._node_down(exc)
         except DiskFull as exc:
             self._disk_full(exc)
+        except (
+            Exception
+        ) as exc:  # a bug or an unforeseen answer: the traceback once, then one line while it lasts
+            if "error" not in self.pauses:
+                log.error("unexpected error in the worker loop", exc_info=True)
+            self.pauses.set("error", f"unexpected {type(exc).__name__}: {exc}")
+            self.stop_event.wait(1.0)
         else:
             self.pauses.clear("scheduler", "scheduler reachable again")
+            self.pauses.clear("error", "the loop runs clean again")
 
     def tick(self) -> None:
         now = self.clock()

@@ -509,3 +509,22 @@ def test_logging_in_again_reconciles_and_adopts_an_offer_never_received(
     w.cfg.ask_period = 3600  # only the reconciliation can bring the task
     drive(w, lambda: status(w, task["taskId"]) == st.CONTRIBUTED)
     assert w.client.logins == 2
+
+
+def test_an_unexpected_error_is_logged_once_and_pauses_until_a_clean_tick(
+    fake_scheduler, make_worker, caplog
+):
+    w = make_worker(0)
+    w.start()
+    w.stop_event.set()  # no waiting between failing ticks
+    real = w.client.ping
+    w.client.ping = lambda: 1 / 0
+    w.cfg.ping_period = 0
+    for _ in range(5):
+        w.guarded_tick()
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and errors[0].exc_info is not None
+    assert w.pauses.reasons["error"] == "unexpected ZeroDivisionError: division by zero"
+    w.client.ping = real
+    w.guarded_tick()
+    assert "error" not in w.pauses
