@@ -179,6 +179,8 @@ def configure_logging(level: str) -> None:
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
         for name in ("httpx", "httpcore", "urllib3", "web3"):
             logging.getLogger(name).setLevel(logging.WARNING)
+        # each retry of a chain call: the worker says once that the node is gone (and when it is back)
+        logging.getLogger("offchain.chain.retry").setLevel(logging.ERROR)
 
 
 def main(argv=None) -> int:

@@ -274,7 +274,8 @@ def test_abort_shows_the_schedulers_reason_else_the_workers_own(
 
 
 def test_idle_worker_logs_nothing_at_info(fake_scheduler, make_worker, caplog):
-    levels = {n: logging.getLogger(n).level for n in ("httpx", "httpcore", "urllib3", "web3")}
+    names = ("httpx", "httpcore", "urllib3", "web3", "offchain.chain.retry")
+    levels = {n: logging.getLogger(n).level for n in names}
     try:
         configure_logging("INFO")
         caplog.set_level(logging.INFO)
