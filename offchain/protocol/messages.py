@@ -59,6 +59,7 @@ class ActionExtra(_Message):
     """What an action needs beyond its name; which fields are set depends on the action."""
 
     cause: AbortCause | None = None  # PLEASE_ABORT
+    reason: str | None = None  # PLEASE_ABORT: the one-line why (e.g. the error recorded for the replicate)
     consensus: str | None = None  # PLEASE_REVEAL: the consensus hash
     consensusBlock: int | None = None  # PLEASE_REVEAL: block of the consensus
     resultStoreUrl: str | None = None  # PLEASE_UPLOAD: where to PUT the result
@@ -76,3 +77,6 @@ class InterruptedNotice(NextActionReply):
     """One item of `GET /replicates/interrupted`: the next action of an unfinished replicate."""
 
     taskId: str
+    # The offer again, for a replicate the worker may never have received (its /replicates/available reply lost):
+    # the worker adopts it, or gives it back with ABORTED when this is absent.
+    offer: WorkOffer | None = None

@@ -1,7 +1,8 @@
 """CLI: python -m offchain.worker --rpc URL --key-file FILE --scheduler-url URL --workdir DIR [options].
 
 Prints one line and exits 1 on a configuration error (unreachable node or scheduler, bad key, wrong chain, no Docker
-engine behind --runtime docker).
+engine behind --runtime docker) or when something the worker needs is missing (a node producing blocks, ETH for gas,
+the stake a task locks when the scheduler says it, disk space): see checks.py.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from pathlib import Path
 from eth_account import Account
 
 from offchain.chain.client import ChainClient, ConfigError, connect
+from offchain.chain.errors import NodeUnavailable, TxError
 from offchain.chain.tx import TxSender
 
-from .chain_actions import WorkerChain
+from .chain_actions import CannotContribute, WorkerChain
+from .checks import ChainChecks, Needs, disk_problem
 from .client import SchedulerClient, SchedulerError, SchedulerUnavailable
 from .runtimes import DockerConfig, EngineError, make_runtime
 from .worker import Worker, WorkerConfig
@@ -75,6 +78,19 @@ def parse_args(argv=None):
     )
     p.add_argument("--require-sandbox", action="store_true", help="refuse to run apps when bwrap cannot run")
     p.add_argument("--ping-period", type=float, default=5.0)
+    p.add_argument(
+        "--max-block-age",
+        type=float,
+        default=float(os.environ.get("WORKER_MAX_BLOCK_AGE", 120)),
+        help="seconds; an older latest block means the node is not producing blocks (0: no check)",
+    )
+    p.add_argument(
+        "--min-free-mb",
+        type=int,
+        default=int(os.environ.get("WORKER_MIN_FREE_MB", 100)),
+        help="free space the workdir needs before a task is taken",
+    )
+    p.add_argument("--check-period", type=float, default=30.0, help="seconds between the run-time checks")
     p.add_argument("--fault", choices=["wrong-result"], help=argparse.SUPPRESS)  # test hook
     p.add_argument("--log-level", default="INFO")
     return p.parse_args(argv)
@@ -107,25 +123,69 @@ def build(args) -> Worker:
             f"the scheduler runs on chain {sched['chainId']} but {args.rpc} is chain {w3.eth.chain_id}"
         )
     chain = WorkerChain(ChainClient(w3, sched["hub"]), TxSender(w3, account.key))
+    checks = ChainChecks(chain, Needs(cpus=args.cpus, deposit=args.deposit, max_block_age=args.max_block_age))
+    workdir = Path(args.workdir)
+    preflight(checks, sched, args, workdir)
     cfg = WorkerConfig(
-        workdir=Path(args.workdir),
+        workdir=workdir,
         name=args.name or f"worker-{account.address[2:8].lower()}",
         cpus=args.cpus,
         ping_period=args.ping_period,
         deposit_amount=args.deposit,
         runtime=runtime,
         fault=args.fault,
+        check_period=args.check_period,
+        min_free_mb=args.min_free_mb,
     )
-    return Worker(cfg, client, chain)
+    return Worker(cfg, client, chain, checks)
+
+
+def preflight(checks: ChainChecks, sched: dict, args, workdir: Path) -> None:
+    """Refuse to start (ConfigError, one line) when something a task needs is missing. The stake a task locks is
+    checked when the scheduler publishes it (`workerStake` in /workers/config): with --deposit the worker deposits
+    what is missing, else it says how much to deposit and exits (an operator starting it is there to act)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    problem = disk_problem(workdir, args.min_free_mb)
+    if problem:
+        raise ConfigError(problem)
+    try:
+        problems = checks.all(None)
+        if problems:
+            raise ConfigError(next(iter(problems.values())))
+        if sched.get("workerStake") is None:
+            log.info(
+                "the scheduler does not publish the stake a task locks: checked at the first contribution"
+            )
+            return
+        needed = int(sched["workerStake"]) * max(1, args.cpus)
+        if args.deposit > 0:
+            checks.chain.ensure_stake(needed, args.deposit)
+        problem = checks.stake(needed)
+    except NodeUnavailable as exc:
+        raise ConfigError(f"the chain node at {args.rpc} stopped answering: {exc}") from exc
+    except (CannotContribute, TxError) as exc:
+        raise ConfigError(f"cannot deposit the stake a task needs: {exc}") from exc
+    if problem:
+        raise ConfigError(problem)
+
+
+def configure_logging(level: str) -> None:
+    """One line per state change at INFO; every poll (and each HTTP request) only at DEBUG."""
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s worker %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        for name in ("httpx", "httpcore", "urllib3", "web3"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        # each retry of a chain call: the worker says once that the node is gone (and when it is back)
+        logging.getLogger("offchain.chain.retry").setLevel(logging.ERROR)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        format="%(asctime)s %(levelname)s worker %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(args.log_level)
     try:
         worker = build(args)
     except ConfigError as exc:

@@ -13,6 +13,7 @@ from eth_account.messages import encode_defunct
 from eth_utils import to_bytes, to_checksum_address
 
 from offchain.chain.client import ChainClient
+from offchain.chain.errors import TxPending
 from offchain.chain.tx import TxSender
 from offchain.protocol import constants as C
 from offchain.protocol import hashing
@@ -33,6 +34,17 @@ _APPROVE_ABI = [
 
 class CannotContribute(Exception):
     """The chain says this contribution/reveal cannot happen (task state, deadline, stake); message = why."""
+
+
+class StakeTooLow(CannotContribute):
+    """Less free stake than a task locks, and no deposit allowed; says how much to deposit."""
+
+    def __init__(self, have: int, needed: int):
+        super().__init__(
+            f"stake too low: {have} nRLC free, {needed} nRLC needed"
+            f" (deposit {needed - have} nRLC, or run the worker with --deposit)"
+        )
+        self.have, self.needed = have, needed
 
 
 def b32(value) -> bytes:
@@ -63,14 +75,26 @@ class WorkerChain:
     def stake(self) -> int:
         return self.client.view_account(self.address)["stake"]
 
+    def head(self) -> tuple[int, int]:
+        """(number, timestamp) of the latest block."""
+        block = self.client.w3.eth.get_block("latest")
+        return block["number"], block["timestamp"]
+
+    def eth_balance(self) -> int:
+        return self.client.w3.eth.get_balance(self.address)
+
+    def gas_price(self) -> int:
+        return self.client.w3.eth.gas_price
+
     def ensure_stake(self, needed: int, deposit_amount: int) -> None:
         """Deposit from the wallet's RLC when the free stake is below `needed` and deposits are allowed."""
         have = self.stake()
         if have >= needed:
             return
         if deposit_amount <= 0:
-            raise CannotContribute(f"stake too low: {have} nRLC free, {needed} nRLC needed (deposit first)")
+            raise StakeTooLow(have, needed)
         amount = max(deposit_amount, needed - have)
+        self._nothing_in_flight("deposit")
         token = self.client.w3.eth.contract(
             address=to_checksum_address(self.hub.functions.token().call()), abi=_APPROVE_ABI
         )
@@ -93,6 +117,7 @@ class WorkerChain:
             raise CannotContribute(f"task is not active on chain (status {onchain['status']})")
         if self.client.chain_now() >= onchain["contributionDeadline"]:
             raise CannotContribute("the contribution deadline has passed")
+        self._nothing_in_flight("contribute")
         seal = hashing.result_seal(self.address, task, digest)
         fn = self.hub.functions.contribute(
             task,
@@ -121,8 +146,17 @@ class WorkerChain:
             raise CannotContribute("this worker's result is not the consensus")
         if self.client.chain_now() >= onchain["revealDeadline"]:
             raise CannotContribute("the reveal deadline has passed")
+        self._nothing_in_flight("reveal")
         receipt = self.sender.send(self.hub.functions.reveal(task, digest), label="reveal", on_sent=on_sent)
         return {"txHash": receipt["transactionHash"].to_0x_hex(), "already": False}
+
+    def _nothing_in_flight(self, what: str) -> None:
+        """Raise TxPending while a transaction of this wallet is still pending (one whose send timed out, or was cut
+        by a node failure, may still be mined): the step is tried again later, after re-reading the chain, so the
+        same contribution or reveal is never sent twice."""
+        pending = self.sender.pending_count()
+        if pending:
+            raise TxPending(f"{what} waits: {pending} transaction(s) of {self.address} still pending")
 
     def task_view(self, task_id: str) -> dict:
         return self.client.view_task(b32(task_id))

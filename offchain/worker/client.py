@@ -31,6 +31,9 @@ class SchedulerClient:
         self.account = account
         self.http = http or httpx.Client(base_url=self.base_url, timeout=timeout)
         self.token: str | None = None
+        self.logins = (
+            0  # a new login (also the automatic one after a 401) makes the worker reconcile its tasks
+        )
 
     # -- plumbing -------------------------------------------------------------------------------------------------
     def _request(
@@ -68,6 +71,7 @@ class SchedulerClient:
             json={"signature": "0x" + bytes(signed.signature).hex()},
         )
         self.token = resp.json()["token"]
+        self.logins += 1
         return self.token
 
     def config(self) -> dict:

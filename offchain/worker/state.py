@@ -7,9 +7,12 @@ the tx hash is stored as soon as the transaction is broadcast.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -42,6 +45,25 @@ REPORT_FOR = {
     LocalStatus.REVEALED: ReplicateStatus.REVEALED,
     LocalStatus.UPLOADED: ReplicateStatus.RESULT_UPLOADED,
 }
+
+
+class DiskFull(Exception):
+    """The local state cannot be written: the disk (or the database's size limit) is full. Nothing was changed."""
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Turn SQLite's "database or disk is full" and ENOSPC into DiskFull; other errors stay what they are."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "is full" in str(exc):
+            raise DiskFull(f"the worker's state database cannot grow: {exc}") from exc
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise DiskFull(f"no space left for the worker's state: {exc.strerror}") from exc
+        raise
 
 
 @dataclass
@@ -115,10 +137,11 @@ class WorkerState:
         task_id, now = offer.taskId.lower(), time.time()
         if task_id in self._tasks:
             return None
-        self.db.execute(
-            "INSERT INTO tasks (task_id, assignment, status, created_at, updated_at) VALUES (?,?,?,?,?)",
-            (task_id, json.dumps(offer.to_wire()), LocalStatus.ASSIGNED, now, now),
-        )
+        with _writing():
+            self.db.execute(
+                "INSERT INTO tasks (task_id, assignment, status, created_at, updated_at) VALUES (?,?,?,?,?)",
+                (task_id, json.dumps(offer.to_wire()), LocalStatus.ASSIGNED, now, now),
+            )
         task = LocalTask(task_id, offer, LocalStatus.ASSIGNED, created_at=now, updated_at=now)
         self._tasks[task_id] = task
         return task
@@ -134,7 +157,8 @@ class WorkerState:
         if status is not None:
             changes["status"] = LocalStatus(status)
         sets = ", ".join(f"{key} = ?" for key in changes)
-        self.db.execute(f"UPDATE tasks SET {sets} WHERE task_id = ?", (*changes.values(), task.task_id))
+        with _writing():  # the row first: a failed write leaves the object as it was
+            self.db.execute(f"UPDATE tasks SET {sets} WHERE task_id = ?", (*changes.values(), task.task_id))
         for key, value in changes.items():
             setattr(task, key, value)
         return task
@@ -150,7 +174,14 @@ class WorkerState:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        with _writing():
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def probe(self) -> None:
+        """A real write (raises DiskFull while the state cannot grow): tells when space has come back."""
+        with _writing():  # a page's worth, written and committed, then removed
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', zeroblob(4096))")
+            self.db.execute("DELETE FROM meta WHERE key = 'probe'")
 
     def close(self) -> None:
         self.db.close()

@@ -3,7 +3,7 @@
 from fixtures.fake_scheduler import FakeChain
 from fixtures.worker import drive
 
-from offchain.worker.chain_actions import CannotContribute
+from offchain.worker.chain_actions import StakeTooLow
 from offchain.worker.state import FINAL
 from offchain.worker.state import LocalStatus as st
 
@@ -127,7 +127,7 @@ class StakeChain(FakeChain):
         if self.free >= needed:
             return
         if deposit_amount <= 0:
-            raise CannotContribute(f"stake too low: {self.free} nRLC free, {needed} nRLC needed")
+            raise StakeTooLow(self.free, needed)
         self.deposits.append(max(deposit_amount, needed - self.free))
         self.free += self.deposits[-1]
 
@@ -144,8 +144,8 @@ def test_stake_is_checked_before_every_contribution_and_topped_up_only_with_a_de
     tid = first["taskId"]
     drive(broke, lambda: broke.state.get(tid) is not None and status(broke, tid) in FINAL)
     assert status(broke, tid) == st.ABORTED
-    assert (
-        fake_scheduler.details[(tid, broke.address)]["error"] == "stake too low: 3 nRLC free, 10 nRLC needed"
+    assert fake_scheduler.details[(tid, broke.address)]["error"] == (
+        "stake too low: 3 nRLC free, 10 nRLC needed (deposit 7 nRLC, or run the worker with --deposit)"
     )
     assert broke.chain.contributions == {} and broke.chain.deposits == []
     assert fake_scheduler.statuses[(tid, broke.address)][-1] == "CONTRIBUTE_FAILED"
