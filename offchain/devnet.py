@@ -22,11 +22,11 @@ import httpx
 from eth_account import Account
 
 from offchain.chain.client import connect
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 from offchain.requester.bundles import build_bundle
 from offchain.requester.market import Market, dev_key
 
 REPO = Path(__file__).resolve().parents[1]
-RLC = 10**9  # nRLC per RLC
 APP_PRICE, POOL_PRICE = 1 * RLC, 5 * RLC  # per task, in the demo and the e2e tests
 
 # Development accounts (anvil mnemonic) by role; workers take 10, 11, ...

@@ -19,9 +19,9 @@ from brownie import ZERO_ADDRESS, accounts, chain, web3
 from offchain.devnet_keys import private_key_of
 from offchain.orders import Domain, build_orders
 from offchain.protocol import hashing
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 from scripts.deploy import deploy
 
-RLC = 10**9
 APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE = 1 * RLC, RLC // 2, 2 * RLC
 PARAMS = '{"iexec_args":"bench-run"}'  # 26 bytes
 RESULTS = b"result"  # 6 bytes

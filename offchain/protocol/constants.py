@@ -1,5 +1,7 @@
 """Protocol constants, mirroring contracts/libraries/PocoConstants.sol (a test asserts they match)."""
 
+# RLC has 9 decimals: every amount is in nRLC (a test checks this against the RLC token's `decimals`)
+NRLC_PER_RLC = 10**9
 CONTRIBUTION_DEADLINE_RATIO = 7
 REVEAL_DEADLINE_RATIO = 2
 FINAL_DEADLINE_RATIO = 10

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import pytest
 from brownie import ZERO_ADDRESS, chain
 from brownie.test import strategy
-from fixtures.boost import APP_PRICE, WORKERPOOL_PRICE, next_block_at
+from fixtures.boost import APP_PRICE, WORKERPOOL_PRICE
+from fixtures.chain import key_of, next_block_at
 
 from offchain.protocol import boost
 from offchain.protocol.constants import (
@@ -191,7 +192,7 @@ class MixedDeals:
 
 @pytest.mark.usefixtures("boost_assets")
 def test_boost_and_classic_deals_keep_escrow_invariants(
-    state_machine, hub, boost_orders, match_boost, key_of, requester, sponsor, scheduler, app_owner, workers
+    state_machine, hub, boost_orders, match_boost, requester, sponsor, scheduler, app_owner, workers
 ):
     state_machine(
         MixedDeals,

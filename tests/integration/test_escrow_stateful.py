@@ -11,8 +11,8 @@ from custom_errors import reverts_with
 from hypothesis import HealthCheck
 
 from offchain.protocol.constants import KITTY_ADDRESS
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 
-RLC = 10**9
 REF = "0x" + "ab" * 32
 
 

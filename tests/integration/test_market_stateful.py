@@ -5,7 +5,8 @@ policy changes, against a Python model. Invariants of PROTOCOL §9 (9-14) and th
 from collections import defaultdict
 
 from brownie.test import strategy
-from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, key_of, reverts_with
+from fixtures.chain import key_of
+from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, reverts_with
 
 from offchain.orders import CLOSE, SIGN, deal_volume
 from offchain.protocol.hashing import deal_id

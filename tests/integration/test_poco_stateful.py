@@ -11,7 +11,8 @@ import brownie
 from brownie import chain
 from brownie.test import strategy
 from custom_errors import error_message
-from fixtures.poco import TaskDriver, at, digest_of
+from fixtures.chain import next_block_at
+from fixtures.poco import TaskDriver, digest_of
 
 from offchain.protocol import hashing
 from offchain.protocol.constants import (
@@ -95,7 +96,7 @@ class PocoMachine:
     # -- helpers --------------------------------------------------------------------------------------------------
     def _tick(self):
         self.now += 1
-        at(self.now)
+        next_block_at(self.now)
         return self.now
 
     def _expect(self, model_call, chain_call):

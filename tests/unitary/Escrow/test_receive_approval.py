@@ -5,8 +5,8 @@ from brownie import ZERO_ADDRESS
 from custom_errors import reverts_with
 
 from offchain.orders import build_orders
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 
-RLC = 10**9
 NOT_MATCH = bytes.fromhex("33333333")  # not the matchOrders selector
 
 

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import brownie
 import pytest
-from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, key_of, reverts_with
+from fixtures.chain import key_of
+from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, reverts_with
 
 from offchain.orders import check_compatibility
 

@@ -3,7 +3,7 @@
 import pytest
 from brownie import App, Dataset, Workerpool
 from custom_errors import reverts_with
-from fixtures.assets import entry_address
+from fixtures.chain import entry_address
 
 CHECKSUM = "0x" + "c0" * 32
 APP_ARGS = ("my-app", "DOCKER", b"docker.io/me/app:1.0", CHECKSUM, b"")

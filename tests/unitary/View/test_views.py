@@ -5,8 +5,8 @@ from brownie import ZERO_ADDRESS, chain
 from custom_errors import reverts_with
 
 from offchain.orders import Domain, build_orders
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 
-RLC = 10**9
 UNKNOWN = "0x" + "42" * 32
 ZERO32 = "0x" + "00" * 32
 
