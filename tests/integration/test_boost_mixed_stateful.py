@@ -1,7 +1,7 @@
 """Stateful: Boost and classic deals on the same workerpool, settled in random order and at random times.
 
 A Python model of every escrow account (free, frozen) follows each step; after every step the chain must equal the
-model, and the escrow invariants hold: Σ balances == totalSupply, balance(hub) == Σ frozen (PROTOCOL §9, 1-2, 5-7).
+model, and the escrow invariants hold: Σ balances == totalSupply, balance(hub) == Σ frozen (SPECIFICATION §9, 1-2, 5-7).
 Classic deals run at trust 1 through initialize + contributeAndFinalize (same payments as a Boost push) or fail
 through claim / initializeAndClaimArray after their final deadline.
 """

@@ -1,5 +1,5 @@
 """Stateful market: random order sets, matches (plain and sponsored), closes, presignatures, app transfers and
-policy changes, against a Python model. Invariants of PROTOCOL §9 (9-14) and the escrow (1, 2, 5) after each step.
+policy changes, against a Python model. Invariants of SPECIFICATION §9 (9-14) and the escrow (1, 2, 5) after each step.
 """
 
 from collections import defaultdict

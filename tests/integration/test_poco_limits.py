@@ -1,4 +1,4 @@
-"""The contributor bound (PROTOCOL §12.7): MAX_CONTRIBUTORS contributions, then finalize / reopen / claim of a full
+"""The contributor bound (SPECIFICATION §12.7): MAX_CONTRIBUTORS contributions, then finalize / reopen / claim of a full
 task, each measured far below a 30 M gas block."""
 
 import pytest

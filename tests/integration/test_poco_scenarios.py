@@ -1,4 +1,4 @@
-"""The scenario matrix of PROTOCOL §9 (one worker W, classic flow): W's stake, score and reward in each row.
+"""The scenario matrix of SPECIFICATION §9 (one worker W, classic flow): W's stake, score and reward in each row.
 
 Prices: app 1 RLC, workerpool 2 RLC, worker stake 30 % (0.6 RLC), scheduler ratio 1 %. Amounts are checked
 exactly, as deltas from the moment W's behaviour starts (W's score is raised first where the row needs a visible
