@@ -30,7 +30,7 @@ interface IEscrow {
     /// Thrown on a transfer, mint or approval involving the zero address.
     error ZeroAddress();
     /// Thrown when SRLC would be credited to the hub itself: the hub's balance only backs frozen amounts
-    /// (PROTOCOL §9 invariant 2), so free value sent there would be stuck and break that equality.
+    /// (SPECIFICATION §9 invariant 2), so free value sent there would be stuck and break that equality.
     error RecipientIsTheHub();
     /// Thrown when a deposit would take the SRLC supply above its cap (2^127 - 1, far above all RLC ever minted):
     /// the cap lets an account's free and frozen amounts share one storage word.

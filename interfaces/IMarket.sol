@@ -6,7 +6,7 @@ import {IexecTypes} from "./IexecTypes.sol";
 /// @title IMarket
 /// @notice Matching four compatible orders into a deal (classic PoCo).
 interface IMarket {
-    // ---- compatibility (PROTOCOL §3.7 steps 1-8) ----
+    // ---- compatibility (SPECIFICATION §3.7 steps 1-8) ----
     /// Thrown when the request and workerpool orders are for different categories.
     error CategoryMismatch(uint256 requestCategory, uint256 workerpoolCategory);
     // an unknown category is ICategoryManager.UnknownCategory(catid, count)
@@ -89,7 +89,7 @@ interface IMarket {
     event DealSponsored(bytes32 dealId, address sponsor);
 
     /// @notice Matches an app, a dataset (or the all-zero "no dataset" order with empty `sign`), a workerpool and a
-    ///         request order into a deal of `volume` = the smallest remaining volume of the orders (PROTOCOL §3.7).
+    ///         request order into a deal of `volume` = the smallest remaining volume of the orders (SPECIFICATION §3.7).
     ///         Anyone may call it; the requester pays: (app + dataset + workerpool price) x volume is locked from
     ///         `requestorder.requester`, pct(workerpool price, 30) x volume from the workerpool owner.
     /// @dev Emits SchedulerNotice then OrdersMatched. Reverts with the custom error of the first broken rule.

@@ -3,7 +3,7 @@ pragma solidity ^0.8.30;
 
 /// @title IPoco
 /// @notice The classic task lifecycle: initialize, contribute, reveal, reopen, finalize, claim, and the trust-1 fast
-///         path contributeAndFinalize (PROTOCOL §4). Deadlines are strict: a window is open while `deadline > now`
+///         path contributeAndFinalize (SPECIFICATION §4). Deadlines are strict: a window is open while `deadline > now`
 ///         and over once `deadline <= now`.
 interface IPoco {
     // ---------------------------------------------------------------------------------------------------------------
@@ -56,11 +56,11 @@ interface IPoco {
     error FinalDeadlineNotReached(bytes32 taskid, uint256 deadline);
     /// Thrown when a worker contributes twice to the same task.
     error AlreadyContributed(bytes32 taskid, address worker);
-    /// Thrown when a contribution's result hash is zero (PROTOCOL §12.6).
+    /// Thrown when a contribution's result hash is zero (SPECIFICATION §12.6).
     error ZeroResultHash(bytes32 taskid);
-    /// Thrown when a contribution's result seal is zero (PROTOCOL §12.6).
+    /// Thrown when a contribution's result seal is zero (SPECIFICATION §12.6).
     error ZeroResultSeal(bytes32 taskid);
-    /// Thrown when a task already holds the maximum number of contributions (PROTOCOL §12.7).
+    /// Thrown when a task already holds the maximum number of contributions (SPECIFICATION §12.7).
     error TooManyContributors(bytes32 taskid, uint256 maxContributors);
     /// Thrown when a deal tagged TEE (tag bit 0) gets a contribution without an enclave challenge.
     error EnclaveRequired(bytes32 taskid);

@@ -9,7 +9,7 @@ import {IexecTypes} from "./IexecTypes.sol";
 ///         (`IMarket.matchOrders`, same errors), plus the Boost limits below. Its tasks are addressed by a
 ///         *relative* index in `[0, botSize)`; task id = keccak256(dealId ‖ index). A task goes from UNSET straight
 ///         to COMPLETED (`pushResultBoost`, before the deal's deadline) or FAILED (`claimBoost`, from the deadline).
-/// @dev Differences from PoCo v5.5 (PROTOCOL §12.5): a request asking for more trust than the workerpool order offers
+/// @dev Differences from PoCo v5.5 (SPECIFICATION §12.5): a request asking for more trust than the workerpool order offers
 ///      is rejected, and a successful task is paid from the deal's sponsor (v5.5 seized the requester).
 interface IPocoBoost {
     /// @notice A Boost deal for `workerpool` was created; its scheduler should run the deal's tasks.

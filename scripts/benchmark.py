@@ -1,4 +1,4 @@
-"""Gas benchmark: the flows of shared BENCHMARKS.md on a fresh local chain, side by side with the original's figures.
+"""Gas benchmark: the flows of benchmarks/README.md on a fresh local chain, side by side with the original's figures.
 
 Run with `make bench` (or `brownie run scripts/benchmark.py`). Every number is `gasUsed` from a receipt. Writes
 benchmarks/gas.json and benchmarks/gas.md; commit them with each change that moves a number.
@@ -18,17 +18,17 @@ from brownie import ZERO_ADDRESS, accounts, chain, web3
 
 from offchain.devnet_keys import private_key_of
 from offchain.protocol import hashing
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 from offchain.protocol.orders import Domain, build_orders
 from scripts.deploy import deploy
 
-RLC = 10**9
 APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE = 1 * RLC, RLC // 2, 2 * RLC
 PARAMS = '{"iexec_args":"bench-run"}'  # 26 bytes
 RESULTS = b"result"  # 6 bytes
 RESULTS_96 = b"r" * 96
 OUT = Path("benchmarks")
 
-# The original PoCo v6.2.0 on the same chain (shared BENCHMARKS.md): iso, busy.
+# The original PoCo v6.2.0 on the same chain (benchmarks/README.md): iso, busy.
 ANCHOR_FLOWS = {
     "a": ("classic, 1 worker, no dataset", 1_614_571, 1_589_995),
     "a'": ("classic, 1 worker, with dataset", 1_748_519, 1_723_907),

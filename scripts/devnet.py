@@ -25,11 +25,11 @@ from eth_account import Account
 
 from offchain.chain.client import connect
 from offchain.devnet_keys import dev_key
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 from offchain.requester.bundles import build_bundle
 from offchain.requester.market import Market
 
 REPO = Path(__file__).resolve().parents[1]
-RLC = 10**9  # nRLC per RLC
 APP_PRICE, POOL_PRICE = 1 * RLC, 5 * RLC  # per task, in the demo and the e2e tests
 
 # Development accounts (anvil mnemonic) by role; workers take 10, 11, ...

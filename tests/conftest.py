@@ -5,6 +5,8 @@ Topic fixtures live in tests/fixtures/*.py (see tests/fixtures/README.md) and ar
 
 import pytest
 
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
+
 pytest_plugins = [
     "fixtures.worker",
     "fixtures.docker",
@@ -17,7 +19,6 @@ pytest_plugins = [
     "fixtures.poco",
 ]
 
-RLC = 10**9  # nRLC per RLC
 ROLE_FUNDS = 1_000_000 * RLC  # RLC given to every role account by the `poco` fixture
 
 

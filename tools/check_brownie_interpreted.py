@@ -1,4 +1,4 @@
-"""Exit 1 if the installed eth-brownie is the mypyc-compiled build (broken here, see TOOLCHAIN.md)."""
+"""Exit 1 if the installed eth-brownie is the mypyc-compiled build (broken here, see README.md, Toolchain notes)."""
 
 import sys
 from importlib import metadata

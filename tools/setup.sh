@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent project set-up, run by `make setup` (and so by every other make target).
 #   1. npm packages from package-lock.json (solc-js, OpenZeppelin, anvil, solhint)  -> node_modules/
-#   2. Python virtualenv from requirements.lock (brownie built interpreted, see TOOLCHAIN) -> .venv/,
+#   2. Python virtualenv from requirements.lock (brownie built interpreted, see README.md, Toolchain notes) -> .venv/,
 #      and schemathesis from requirements-schemathesis.lock -> .venv-schemathesis/ (newer hypothesis than brownie's)
 #   (bubblewrap for the worker's sandbox and PostgreSQL for the store tests come from apt when missing)
 #   3. solc 0.8.30 where py-solc-x looks for it: native if it can be downloaded, else a wrapper

@@ -13,7 +13,7 @@ import {IPoco} from "../../interfaces/IPoco.sol";
 import {IPocoBoost} from "../../interfaces/IPocoBoost.sol";
 
 /// @title Boost
-/// @notice PoCo Boost (PROTOCOL §4.11): a deal is matched once, then each task is settled by one transaction, either
+/// @notice PoCo Boost (SPECIFICATION §4.11): a deal is matched once, then each task is settled by one transaction, either
 ///         `pushResultBoost` (worker, before the deadline) or `claimBoost` (anyone, from the deadline).
 /// @dev Storage per deal is `HubStorage.DealBoost`: three slots, plus the dataset slot with a dataset, the callback
 ///      slot with a callback and the sponsor slot when someone else than the requester pays (0 means "the
@@ -129,7 +129,7 @@ abstract contract Boost is MatchBase, SettleBase, IPocoBoost {
     // ---------------------------------------------------------------------------------------------------------------
 
     /// @dev The classic checks of §3.7 (MatchBase, same errors as matchOrders, including trust <= workerpool trust,
-    ///      PROTOCOL §12.5), the Boost limits, then the compact record, consumption, locks and events.
+    ///      SPECIFICATION §12.5), the Boost limits, then the compact record, consumption, locks and events.
     function _matchOrdersBoost(
         IexecTypes.AppOrder calldata apporder,
         IexecTypes.DatasetOrder calldata datasetorder,
@@ -264,7 +264,7 @@ abstract contract Boost is MatchBase, SettleBase, IPocoBoost {
         }
         _requireUnsetTask(dealId, index, LibDealWords.boostBotSizeIn(slot2), taskId, status);
         uint256 deadline = LibDealWords.boostDeadlineIn(slot2);
-        // the deadline is excluded from the push window (PROTOCOL §5)
+        // the deadline is excluded from the push window (SPECIFICATION §5)
         // slither-disable-next-line timestamp
         if (block.timestamp >= deadline) revert BoostDeadlineReached(taskId, deadline); // solhint-disable-line gas-strict-inequalities
         if (enclaveChallenge == address(0) && LibDealWords.boostShortTagIn(slot2) & 0x01 != 0) revert BoostEnclaveRequired(taskId);

@@ -60,7 +60,7 @@ abstract contract HubBase {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Escrow primitives. Value frozen for an account sits in the hub's own balance (PROTOCOL §1.3), so that
+    // Escrow primitives. Value frozen for an account sits in the hub's own balance (SPECIFICATION §1.3), so that
     // balance(hub) == sum of frozen amounts at all times. Amounts live in account words (HubStorage): a free half
     // and a frozen half in one slot, the kitty's frozen amount in the hub's word. Arithmetic on a half cannot carry
     // into the other: every amount is at most the supply, capped at HubStorage.MAX_SUPPLY (< 2^127).
@@ -197,7 +197,7 @@ abstract contract HubBase {
         emit IEscrow.Lock(PocoConstants.KITTY_ADDRESS, value);
     }
 
-    /// @dev The kitty's share of a successful task (PROTOCOL §4.6): min(max(10 % of the kitty, KITTY_MIN), kitty),
+    /// @dev The kitty's share of a successful task (SPECIFICATION §4.6): min(max(10 % of the kitty, KITTY_MIN), kitty),
     ///      seized from the kitty (Seize event); 0 when the kitty is empty. The caller rewards the scheduler with it
     ///      through `_rewardAccount`. The hub's word is written once for the whole payout: besides the slice (out of
     ///      the kitty's frozen half and, paid to the scheduler, out of the hub's balance), `out` is taken off the

@@ -169,7 +169,7 @@ library HubStorage {
     // Account words. An account's free balance (bits 0-127) and frozen amount (bits 128-254) share one storage word,
     // so a lock, an unlock or a stake touches one slot instead of two. Bit 255 marks a touched account: the word
     // never returns to zero, so a later lock costs a storage update (~2.9k gas) rather than a fresh write (~22.1k).
-    // The hub's own word holds its balance (the sum of all frozen amounts, PROTOCOL §9 invariant 2) and, in its
+    // The hub's own word holds its balance (the sum of all frozen amounts, SPECIFICATION §9 invariant 2) and, in its
     // frozen half, the kitty's frozen amount: the hub word is touched by every payout anyway, so reading the kitty
     // costs no extra cold slot. Amounts fit because the SRLC supply is capped at MAX_SUPPLY (EscrowModule._mint).
     // -----------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import {IHubAdmin} from "../../interfaces/IHubAdmin.sol";
 import {IRegistryListener} from "../../interfaces/IRegistry.sol";
 
 /// @title IexecHub
-/// @notice The single address users talk to (PROTOCOL §12.3). It holds all state and runs the hot path itself (the
+/// @notice The single address users talk to (SPECIFICATION §12.3). It holds all state and runs the hot path itself (the
 ///         market, PoCo and Boost are compiled in: no delegatecall hop); every other call is routed, by selector, to
 ///         the module of contracts/modules/ that implements it, run with `delegatecall` on the hub's storage. The
 ///         routing table is fixed at construction: the hub is not upgradeable.

@@ -10,7 +10,7 @@ import {IMarket} from "../../interfaces/IMarket.sol";
 
 /// @title Market
 /// @notice Classic market: matches an app, dataset (optional), workerpool and request order into a deal
-///         (PROTOCOL §3.7-3.9), paid by the requester (`matchOrders`) or by the caller (`sponsorMatchOrders`).
+///         (SPECIFICATION §3.7-3.9), paid by the requester (`matchOrders`) or by the caller (`sponsorMatchOrders`).
 abstract contract Market is MatchBase, IMarket {
 
     /// @inheritdoc IMarket

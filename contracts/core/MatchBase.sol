@@ -11,7 +11,7 @@ import {IMarket} from "../../interfaces/IMarket.sol";
 import {ICategoryManager} from "../../interfaces/ICategoryManager.sol";
 
 /// @title MatchBase
-/// @notice The checks every match runs (PROTOCOL §3.7 steps 1-25), the order consumption and the two escrow locks
+/// @notice The checks every match runs (SPECIFICATION §3.7 steps 1-25), the order consumption and the two escrow locks
 ///         of §3.9, shared by the classic market (Market) and PoCo Boost (Boost), which each store their own deal record.
 abstract contract MatchBase is AssetDirectory {
     /// @dev Tag bits 1-3 (Scone, Gramine, TDX) of the dataset order are dropped from the demand [v6.2], so that a

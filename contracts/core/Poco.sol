@@ -19,7 +19,7 @@ import {IPoco} from "../../interfaces/IPoco.sol";
 import {IEscrow} from "../../interfaces/IEscrow.sol";
 
 /// @title Poco
-/// @notice Proof-of-Contribution: the classic task lifecycle (PROTOCOL §4.2-4.10).
+/// @notice Proof-of-Contribution: the classic task lifecycle (SPECIFICATION §4.2-4.10).
 /// @dev Deadlines (t = task.timeref, s = deal.startTime, c = time consensus was reached):
 ///
 ///      s ------------- contribute ------------ s+7t ........................ s+10t
@@ -76,8 +76,8 @@ abstract contract Poco is PocoBase, IPoco {
             taskid, deal, resultHash, resultSeal, enclaveChallenge, enclaveSign, authorizationSign
         );
 
-        // Worker weight of PROTOCOL §4.4: max(score / 3, 3) - 1 (so at least 2). Its floor(log2) (1..254, fits
-        // uint8) is the worker's share of the reward pot (PROTOCOL §12.4: floor, as in the Solidity 0.8 original).
+        // Worker weight of SPECIFICATION §4.4: max(score / 3, 3) - 1 (so at least 2). Its floor(log2) (1..254, fits
+        // uint8) is the worker's share of the reward pot (SPECIFICATION §12.4: floor, as in the Solidity 0.8 original).
         uint256 weight = Math.max($.workerScores[msg.sender] / 3, 3) - 1;
         contribution.status = CONTRIBUTION_CONTRIBUTED;
         contribution.weight = uint8(Math.log2(weight));
@@ -221,7 +221,7 @@ abstract contract Poco is PocoBase, IPoco {
         _runCallback(taskid, callback, resultsCallback, false);
     }
 
-    /// @dev PROTOCOL §4.6 distributeRewards. The pot is the workerpool price plus the stakes of contributors who did
+    /// @dev SPECIFICATION §4.6 distributeRewards. The pot is the workerpool price plus the stakes of contributors who did
     ///      not prove the result; workers get pct(pot, 100 - ratio) in proportion to their log-weights (floored), the
     ///      scheduler the rest, rounding dust included. The hub pays out the workerpool price and every stake
     ///      (proved stakes unlocked, the others seized into the pot), already taken off its balance by _successWork.
@@ -350,7 +350,7 @@ abstract contract Poco is PocoBase, IPoco {
         return true;
     }
 
-    /// @dev PROTOCOL §4.8: refund the sponsor and every contributor (rejected and wrong ones too, no score change);
+    /// @dev SPECIFICATION §4.8: refund the sponsor and every contributor (rejected and wrong ones too, no score change);
     ///      the scheduler's stake goes to the kitty, frozen.
     function _claim(bytes32 taskid) private {
         HubStorage.Layout storage $ = HubStorage.layout();

@@ -9,7 +9,7 @@ import {IPoco} from "../../interfaces/IPoco.sol";
 
 /// @title PocoBase
 /// @notice What the classic task lifecycle (Poco) builds on: task creation, the contribution signature checks,
-///         the deal's payment terms and the success payments (PROTOCOL §4.6 successWork).
+///         the deal's payment terms and the success payments (SPECIFICATION §4.6 successWork).
 abstract contract PocoBase is SettleBase {
 
     /// @dev The money side of a deal, read once per settlement (the packed deal keeps these in four slots).
@@ -26,7 +26,7 @@ abstract contract PocoBase is SettleBase {
     }
 
 
-    /// @dev PROTOCOL §4.2. Writes two fresh slots (status/deadlines/idx and dealid); the consensus total starts at 1
+    /// @dev SPECIFICATION §4.2. Writes two fresh slots (status/deadlines/idx and dealid); the consensus total starts at 1
     ///      through `totalMinusOne == 0`, so it needs no write.
     function _initialize(bytes32 dealid, uint256 idx) internal returns (bytes32 taskid) {
         HubStorage.Layout storage $ = HubStorage.layout();
@@ -59,7 +59,7 @@ abstract contract PocoBase is SettleBase {
         return deal.shortTag & 1 != 0;
     }
 
-    /// @dev PROTOCOL §4.3 checks 4-6: TEE rule, worker authorization (TEE broker or scheduler), enclave signature.
+    /// @dev SPECIFICATION §4.3 checks 4-6: TEE rule, worker authorization (TEE broker or scheduler), enclave signature.
     function _checkContributionSignatures(
         bytes32 taskid,
         HubStorage.Deal storage deal,
@@ -95,7 +95,7 @@ abstract contract PocoBase is SettleBase {
         t.sponsor = deal.flags & HubStorage.FLAG_SPONSOR_IS_REQUESTER != 0 ? deal.requester : deal.sponsor;
     }
 
-    /// @dev PROTOCOL §4.6 successWork: the sponsor pays the task price, app and dataset owners are paid, the
+    /// @dev SPECIFICATION §4.6 successWork: the sponsor pays the task price, app and dataset owners are paid, the
     ///      scheduler's stake is released and it receives the kitty slice. The workers' pot is paid by the caller,
     ///      through `_rewardAccount` / `_unlockAccount`: `laterOut` is all the caller rewards or unlocks afterwards,
     ///      taken off the hub's balance here, so that the hub's word is written once per settlement.
@@ -110,7 +110,7 @@ abstract contract PocoBase is SettleBase {
         if (slice != 0) _rewardAccount($, t.scheduler, slice, taskid);
     }
 
-    /// @dev The callback data rule (PROTOCOL §4.6): data hashes to the digest, or is empty when there is no callback.
+    /// @dev The callback data rule (SPECIFICATION §4.6): data hashes to the digest, or is empty when there is no callback.
     ///      The digest is read from storage only when it is needed.
     function _checkCallbackData(bytes32 taskid, address callback, bytes32 digest, bytes calldata resultsCallback)
         internal

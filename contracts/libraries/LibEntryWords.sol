@@ -2,7 +2,7 @@
 pragma solidity ^0.8.30;
 
 /// @title LibEntryWords
-/// @notice The hub keeps a directory of registry entries (PROTOCOL §12, gas): one storage word per app, dataset or
+/// @notice The hub keeps a directory of registry entries (SPECIFICATION §12, gas): one storage word per app, dataset or
 ///         workerpool, written by the registry on every mint, transfer and policy change, so that a match reads one
 ///         word per asset instead of calling three registries (about 3 to 5.5k gas each).
 /// @dev Layout: owner in bits 0-159; for a workerpool, schedulerRewardRatio in bits 160-167 (<= 100) and

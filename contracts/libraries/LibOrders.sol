@@ -4,8 +4,8 @@ pragma solidity ^0.8.30;
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 
 /// @title LibOrders
-/// @notice EIP-712 struct hashes of the four PoCo orders and of their management operations (PROTOCOL §3.3).
-/// @dev Typehashes are computed from their type strings at compile time (STYLE §6); `offchain/orders.py` builds the
+/// @notice EIP-712 struct hashes of the four PoCo orders and of their management operations (SPECIFICATION §3.3).
+/// @dev Typehashes are computed from their type strings at compile time; `offchain/orders.py` builds the
 ///      same strings from its field lists and a test compares both.
 ///
 ///      Hashing reads the orders straight from calldata. In the ABI encoding of a struct with dynamic members, the

@@ -7,7 +7,7 @@ import {PocoConstants} from "./PocoConstants.sol";
 import {IERC734} from "../../interfaces/IERC734.sol";
 
 /// @title LibSignatures
-/// @notice Who vouches for an order (PROTOCOL §3.4): an ECDSA signature from an EOA (65-byte r‖s‖v or 64-byte
+/// @notice Who vouches for an order (SPECIFICATION §3.4): an ECDSA signature from an EOA (65-byte r‖s‖v or 64-byte
 ///         EIP-2098 r‖vs), an ERC-1271 answer from a contract identity, or a presignature made on chain by the
 ///         current owner; and the restriction rule of order fields `*restrict` (ERC-734 groups).
 /// @dev Deliberate difference with PoCo v5: a signature of another length counts as invalid instead of reverting

@@ -25,7 +25,7 @@ library PocoConstants {
     /// largest workClockTimeRef accepted: keeps every deadline inside a uint40 timestamp for millennia
     uint256 internal constant MAX_WORK_CLOCK_TIME_REF = type(uint32).max;
     /// most contributions a task accepts, so that finalize, reopen and claim of a full task stay far below a
-    /// 30 M gas block (PROTOCOL §12.7); tested at this limit
+    /// 30 M gas block (SPECIFICATION §12.7); tested at this limit
     uint256 internal constant MAX_CONTRIBUTORS = 64;
 
     // EIP-712 domain of the PoCo v5 market (clients sign against it). Fixed-size byte strings, not `string`: the hub

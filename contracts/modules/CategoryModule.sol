@@ -8,7 +8,7 @@ import {ICategoryManager} from "../../interfaces/ICategoryManager.sol";
 import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 
 /// @title CategoryModule
-/// @notice Categories (PROTOCOL §1.5): 0-based ids in creation order, created by the hub owner only.
+/// @notice Categories (SPECIFICATION §1.5): 0-based ids in creation order, created by the hub owner only.
 contract CategoryModule is HubBase, ICategoryManager {
     constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry)
         HubBase(token, appRegistry, datasetRegistry, workerpoolRegistry)

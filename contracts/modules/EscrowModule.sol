@@ -10,7 +10,7 @@ import {IexecTypes} from "../../interfaces/IexecTypes.sol";
 import {ITokenRecipient} from "../../interfaces/IRLC.sol";
 
 /// @title EscrowModule
-/// @notice The escrow as the ERC-20 "Staked RLC" (PROTOCOL §1.3): RLC deposited into the hub is minted as SRLC, the
+/// @notice The escrow as the ERC-20 "Staked RLC" (SPECIFICATION §1.3): RLC deposited into the hub is minted as SRLC, the
 ///         free balance is an account's stake, and only the free balance moves with transfers. Frozen value sits in
 ///         the hub's own balance (see the primitives in HubBase).
 contract EscrowModule is HubBase, IEscrow {
@@ -38,7 +38,7 @@ contract EscrowModule is HubBase, IEscrow {
         return HubStorage.layout().totalSupply;
     }
 
-    /// @dev For the hub itself: the sum of all frozen amounts (PROTOCOL §9 invariant 2).
+    /// @dev For the hub itself: the sum of all frozen amounts (SPECIFICATION §9 invariant 2).
     function balanceOf(address account) external view returns (uint256) {
         return HubStorage.balanceOf(HubStorage.layout(), account);
     }

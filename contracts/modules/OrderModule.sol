@@ -11,7 +11,7 @@ import {IMarket} from "../../interfaces/IMarket.sol";
 import {IOrderManagement} from "../../interfaces/IOrderManagement.sol";
 
 /// @title OrderModule
-/// @notice On-chain order management (PROTOCOL §3.6): presign (SIGN) or close (CLOSE) an order, sent by its owner
+/// @notice On-chain order management (SPECIFICATION §3.6): presign (SIGN) or close (CLOSE) an order, sent by its owner
 ///         or relayed with the owner's signature over the operation; order broadcast; the signature views.
 contract OrderModule is AssetDirectory, IOrderManagement {
     constructor(address token, address appRegistry, address datasetRegistry, address workerpoolRegistry)

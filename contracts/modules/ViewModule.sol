@@ -67,7 +67,7 @@ contract ViewModule is HubBase {
         return HubStorage.layout().presigned[orderHash];
     }
 
-    /// @notice The v5 Task tuple; `resultsTimestamp` is never written by PoCo (PROTOCOL §8.5) and is always 0.
+    /// @notice The v5 Task tuple; `resultsTimestamp` is never written by PoCo (SPECIFICATION §8.5) and is always 0.
     function viewTask(bytes32 taskid) external view returns (IexecTypes.Task memory task) {
         HubStorage.Task storage t = HubStorage.layout().tasks[taskid];
         task.status = IexecTypes.TaskStatusEnum(t.status);

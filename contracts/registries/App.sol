@@ -7,7 +7,7 @@ import {IApp} from "../../interfaces/IAppRegistry.sol";
 /// @title App
 /// @notice An application entry of the AppRegistry (PoCo v5 accessor names, read by the iExec SDK).
 contract App is RegistryEntry, IApp {
-    // PoCo v5 getter names, called by the iExec SDK (SDK_COMPAT.md)
+    // PoCo v5 getter names, called by the iExec SDK (docs/SDK_COMPAT.md)
     // solhint-disable var-name-mixedcase
     string public m_appName;
     string public m_appType;

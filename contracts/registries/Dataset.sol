@@ -7,7 +7,7 @@ import {IDataset} from "../../interfaces/IDatasetRegistry.sol";
 /// @title Dataset
 /// @notice A dataset entry of the DatasetRegistry (PoCo v5 accessor names, read by the iExec SDK).
 contract Dataset is RegistryEntry, IDataset {
-    // PoCo v5 getter names, called by the iExec SDK (SDK_COMPAT.md)
+    // PoCo v5 getter names, called by the iExec SDK (docs/SDK_COMPAT.md)
     // solhint-disable var-name-mixedcase
     string public m_datasetName;
     bytes public m_datasetMultiaddr;

@@ -9,7 +9,7 @@ import {IRegistry, IRegistryListener} from "../../interfaces/IRegistry.sol";
 import {LibEntryWords} from "../libraries/LibEntryWords.sol";
 
 /// @title Registry
-/// @notice What the app, dataset and workerpool registries share (PROTOCOL §1.4): an ERC-721 Enumerable whose tokens
+/// @notice What the app, dataset and workerpool registries share (SPECIFICATION §1.4): an ERC-721 Enumerable whose tokens
 ///         are registry entries. Each entry is a minimal clone (EIP-1167, CREATE2) of a master contract deployed by
 ///         the registry's constructor; its token id is uint160(entry) and its NFT holder is its owner.
 /// @dev The CREATE2 salt hashes the entry's initializer arguments and its owner, so the address is predictable

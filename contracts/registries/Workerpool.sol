@@ -7,12 +7,12 @@ import {IWorkerpool} from "../../interfaces/IRegistry.sol";
 import {IWorkerpoolRegistry} from "../../interfaces/IWorkerpoolRegistry.sol";
 
 /// @title Workerpool
-/// @notice A workerpool entry of the WorkerpoolRegistry: its description and its policy (PROTOCOL §1.6), the latter
+/// @notice A workerpool entry of the WorkerpoolRegistry: its description and its policy (SPECIFICATION §1.6), the latter
 ///         stored by the registry so that a match reads owner and policy with one call.
 contract Workerpool is RegistryEntry, IWorkerpool {
     uint256 private constant MAX_SCHEDULER_REWARD_RATIO = 100;
 
-    // PoCo v5 getter names, called by the iExec SDK (SDK_COMPAT.md)
+    // PoCo v5 getter names, called by the iExec SDK (docs/SDK_COMPAT.md)
     // solhint-disable var-name-mixedcase
     string public m_workerpoolDescription;
     // solhint-enable var-name-mixedcase

@@ -18,7 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # The aggregate hub interface: every function and event the hub answers (v5 ABI).
 HUB_INTERFACE = "IIexecHub"
 
-# Fallback fragments for the asset contracts' views (names fixed by SDK_COMPAT.md), used when the registries'
+# Fallback fragments for the asset contracts' views (names fixed by docs/SDK_COMPAT.md), used when the registries'
 # build artefacts are not present: the scheduler only needs these few views.
 _ASSET_VIEWS = {
     "App": [

@@ -1,4 +1,4 @@
-"""Reference model of on-chain consensus (PROTOCOL §4.4) and the scheduler's predictor built on it.
+"""Reference model of on-chain consensus (SPECIFICATION §4.4) and the scheduler's predictor built on it.
 
 Contract rule, per contribution of a worker with score s voting hash h:
     weight = max(s // 3, 3) - 1                      (a fresh worker weighs 2)
@@ -20,7 +20,7 @@ def worker_weight(score: int) -> int:
 
 
 def log_weight(weight: int) -> int:
-    """floor(log2(weight)), the reward share stored in a contribution (PROTOCOL §12.4: floor, not ceil)."""
+    """floor(log2(weight)), the reward share stored in a contribution (SPECIFICATION §12.4: floor, not ceil)."""
     if weight <= 0:
         raise ValueError("weight must be positive")
     return weight.bit_length() - 1

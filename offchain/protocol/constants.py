@@ -1,5 +1,7 @@
 """Protocol constants, mirroring contracts/libraries/PocoConstants.sol (a test asserts they match)."""
 
+# RLC has 9 decimals: every amount is in nRLC (a test checks this against the RLC token's `decimals`)
+NRLC_PER_RLC = 10**9
 CONTRIBUTION_DEADLINE_RATIO = 7
 REVEAL_DEADLINE_RATIO = 2
 FINAL_DEADLINE_RATIO = 10
@@ -15,15 +17,15 @@ MAX_CONTRIBUTORS = 64
 DOMAIN_NAME = "iExecODB"
 DOMAIN_VERSION = "5.0.0"
 
-# Task and contribution statuses (PROTOCOL §4.1)
+# Task and contribution statuses (SPECIFICATION §4.1)
 TASK_UNSET, TASK_ACTIVE, TASK_REVEALING, TASK_COMPLETED, TASK_FAILED = range(5)
 CONTRIBUTION_UNSET, CONTRIBUTION_CONTRIBUTED, CONTRIBUTION_PROVED, CONTRIBUTION_REJECTED = range(4)
 
-# Tag bits (PROTOCOL §3.5)
+# Tag bits (SPECIFICATION §3.5)
 TAG_TEE = 0x01
 TAG_SCONE = 0x02
 TAG_GRAMINE = 0x04
 TAG_TDX = 0x08
 
-# Standard categories (PROTOCOL §1.5): name, workClockTimeRef in seconds
+# Standard categories (SPECIFICATION §1.5): name, workClockTimeRef in seconds
 STANDARD_CATEGORIES = [("XS", 300), ("S", 1200), ("M", 3600), ("L", 10800), ("XL", 36000)]

@@ -1,4 +1,4 @@
-"""Task deadlines (PROTOCOL §4.2, §4.4, §5). A window is open while ``deadline > now``; over once ``deadline <= now``."""
+"""Task deadlines (SPECIFICATION §4.2, §4.4, §5). A window is open while ``deadline > now``; over once ``deadline <= now``."""
 
 from __future__ import annotations
 

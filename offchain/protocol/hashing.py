@@ -1,4 +1,4 @@
-"""Ids, result commitments and the signed messages of PoCo (PROTOCOL §3.4, §4.3, §4.11).
+"""Ids, result commitments and the signed messages of PoCo (SPECIFICATION §3.4, §4.3, §4.11).
 
 All functions take and return ``bytes`` (32-byte hashes, 20-byte addresses) or hex strings, and never import brownie.
 """
@@ -96,7 +96,7 @@ def sign_boost_push(
     """(authorizationSign, enclaveChallenge, enclaveSign) for ``pushResultBoost``.
 
     Without ``enclave_key`` the enclave is the zero address and its signature empty; with one, the authorization
-    covers the enclave address and the enclave signs the result digest (PROTOCOL §4.11).
+    covers the enclave address and the enclave signs the result digest (SPECIFICATION §4.11).
     """
     if enclave_key is None:
         return sign_authorization(scheduler_key, worker, task), ZERO_ADDRESS, b""

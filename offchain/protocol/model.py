@@ -1,4 +1,4 @@
-"""A pure-Python model of deals, tasks and the escrow, step for step like the hub (PROTOCOL §1.3, §4).
+"""A pure-Python model of deals, tasks and the escrow, step for step like the hub (SPECIFICATION §1.3, §4).
 
 Tests replay the same calls on this model and on the chain and compare; the scheduler uses it to predict outcomes.
 Every rejection raises :class:`Rejected` named after the contract's custom error, with the same arguments.

@@ -2,7 +2,7 @@
 
 One field list per order type (``FIELDS``) defines everything: the dataclass, the EIP-712 type string (whose keccak is
 the typehash), the struct hash, the typed-data message and the tuple passed to the contracts (fields in the order of
-``interfaces/IexecTypes.sol``, ``sign`` last). PROTOCOL §3.2-3.7. No brownie import: the scheduler, the worker and the
+``interfaces/IexecTypes.sol``, ``sign`` last). SPECIFICATION §3.2-3.7. No brownie import: the scheduler, the worker and the
 tests all use this module; brownie accounts are accepted duck-typed (anything with a ``private_key``).
 """
 
@@ -152,7 +152,7 @@ def _random_salt() -> bytes:
 
 @dataclasses.dataclass(frozen=True)
 class Domain:
-    """The EIP-712 domain of the hub (PROTOCOL §3.3)."""
+    """The EIP-712 domain of the hub (SPECIFICATION §3.3)."""
 
     chain_id: int
     verifying_contract: str
@@ -465,7 +465,7 @@ def _format_arg(value: Any) -> str:
 
 
 def combined_tag(app, dataset, request) -> int:
-    """Demand = app.tag | (dataset.tag without bits 1-3) | request.tag (PROTOCOL §3.5, v6.2)."""
+    """Demand = app.tag | (dataset.tag without bits 1-3) | request.tag (SPECIFICATION §3.5, v6.2)."""
     a, d, r = (int.from_bytes(_bytes32(o.tag), "big") for o in (app, dataset, request))
     return a | (d & DATASET_TAG_MASK) | r
 
@@ -486,7 +486,7 @@ def is_authorized(restriction, account, is_member: Callable[[str, str], bool] = 
 def check_compatibility(
     app, dataset, workerpool, request, category_count: int, is_member: Callable[[str, str], bool] = _no_group
 ) -> Violation | None:
-    """Steps 1-20 of PROTOCOL §3.7 in the contract's order (the rules that need no chain state besides the
+    """Steps 1-20 of SPECIFICATION §3.7 in the contract's order (the rules that need no chain state besides the
     category count and group memberships). Returns the first broken rule, or None."""
     if request.category != workerpool.category:
         return Violation("CategoryMismatch", (request.category, workerpool.category))

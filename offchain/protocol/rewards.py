@@ -1,4 +1,4 @@
-"""Who is paid what when a task settles (PROTOCOL §3.9, §4.6, §4.8, §4.10). Integer math as in the contract."""
+"""Who is paid what when a task settles (SPECIFICATION §3.9, §4.6, §4.8, §4.10). Integer math as in the contract."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Task and replicate state machines and the scheduler -> worker next-action table, as plain data.
 
 Shared by the scheduler (which enforces them on every compare-and-set write) and the worker (which follows the
-actions). Statuses keep iexec-core's vocabulary (OFFCHAIN.md §1.8-1.9, §1.14); we implement the reduced active path
+actions). Statuses keep iexec-core's vocabulary (docs/OFFCHAIN.md §1.8-1.9, §1.14); we implement the reduced active path
 of §8.3.
 """
 

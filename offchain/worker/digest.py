@@ -1,4 +1,4 @@
-"""The result digest a worker commits to (OFFCHAIN §2.4): what every honest worker of a task must compute alike.
+"""The result digest a worker commits to (docs/OFFCHAIN.md §2.4): what every honest worker of a task must compute alike.
 
 - the app writes ``iexec_out/computed.json`` with ``deterministic-output-path`` (a file or a folder under iexec_out)
   and optionally ``callback-data`` (0x-hex bytes);

@@ -3,7 +3,7 @@
 Folder of a task: ``<workdir>/tasks/<taskId>/`` with ``app/`` (bundle), ``iexec_in/`` (dataset), ``iexec_out/``
 (the app's output), ``output/iexec_out.zip`` (what gets uploaded) and ``app.log`` (the app's stdout+stderr).
 A download or checksum failure does not abort the task: the worker writes the error result (digest.py), so honest
-workers still agree (OFFCHAIN §2.4).
+workers still agree (docs/OFFCHAIN.md §2.4).
 
 Where the app runs is the worker's `Runtime` (runtimes/): this stage builds one `Job` and hands it over.
 """

@@ -1,4 +1,4 @@
-"""End to end on a local chain with real processes: scheduler + workers as separate programs (OFFCHAIN §8).
+"""End to end on a local chain with real processes: scheduler + workers as separate programs (docs/OFFCHAIN.md §8).
 
 Each test buys a fresh deal on the shared devnet (tests/e2e/conftest.py) and checks on-chain outcomes.
 """

@@ -1,7 +1,7 @@
 """Stateful: Boost and classic deals on the same workerpool, settled in random order and at random times.
 
 A Python model of every escrow account (free, frozen) follows each step; after every step the chain must equal the
-model, and the escrow invariants hold: Σ balances == totalSupply, balance(hub) == Σ frozen (PROTOCOL §9, 1-2, 5-7).
+model, and the escrow invariants hold: Σ balances == totalSupply, balance(hub) == Σ frozen (SPECIFICATION §9, 1-2, 5-7).
 Classic deals run at trust 1 through initialize + contributeAndFinalize (same payments as a Boost push) or fail
 through claim / initializeAndClaimArray after their final deadline.
 """
@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import pytest
 from brownie import ZERO_ADDRESS, chain
 from brownie.test import strategy
-from fixtures.boost import APP_PRICE, WORKERPOOL_PRICE, next_block_at
+from fixtures.boost import APP_PRICE, WORKERPOOL_PRICE
+from fixtures.chain import key_of, next_block_at
 
 from offchain.protocol import boost
 from offchain.protocol.constants import (
@@ -191,7 +192,7 @@ class MixedDeals:
 
 @pytest.mark.usefixtures("boost_assets")
 def test_boost_and_classic_deals_keep_escrow_invariants(
-    state_machine, hub, boost_orders, match_boost, key_of, requester, sponsor, scheduler, app_owner, workers
+    state_machine, hub, boost_orders, match_boost, requester, sponsor, scheduler, app_owner, workers
 ):
     state_machine(
         MixedDeals,

@@ -1,7 +1,8 @@
 """Deposit and match in one transaction: RLC approveAndCall -> hub.receiveApproval -> matchOrders [v6.2]."""
 
 import pytest
-from fixtures.orders import APP_PRICE, WORKERPOOL_PRICE, key_of, reverts_with
+from fixtures.chain import key_of
+from fixtures.orders import APP_PRICE, WORKERPOOL_PRICE, reverts_with
 
 PRICE = APP_PRICE + WORKERPOOL_PRICE
 

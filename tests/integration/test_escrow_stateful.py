@@ -1,4 +1,4 @@
-"""Stateful test of the escrow against a Python model (PROTOCOL §9 invariants 1, 2, 3 and 8).
+"""Stateful test of the escrow against a Python model (SPECIFICATION §9 invariants 1, 2, 3 and 8).
 
 Rules drive every operation that moves SRLC: deposit, depositFor, approveAndCall deposit, withdraw, transfer,
 transferFrom, recover, and the primitives lock / unlock / seize+reward / seize-to-kitty through the test-only
@@ -11,8 +11,8 @@ from custom_errors import reverts_with
 from hypothesis import HealthCheck
 
 from offchain.protocol.constants import KITTY_ADDRESS
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 
-RLC = 10**9
 REF = "0x" + "ab" * 32
 
 
@@ -165,7 +165,7 @@ class EscrowStateMachine:
         self.frozen[victim.address] -= st_amount
         self.frozen[KITTY_ADDRESS] += st_amount
 
-    # ---- invariants (PROTOCOL §9) -----------------------------------------------------------------------------
+    # ---- invariants (SPECIFICATION §9) -----------------------------------------------------------------------------
 
     def invariant_1_balances_sum_to_supply(self):
         holders = list(self.free) + [self.hub.address, KITTY_ADDRESS, ZERO_ADDRESS]

@@ -1,11 +1,12 @@
 """Stateful market: random order sets, matches (plain and sponsored), closes, presignatures, app transfers and
-policy changes, against a Python model. Invariants of PROTOCOL §9 (9-14) and the escrow (1, 2, 5) after each step.
+policy changes, against a Python model. Invariants of SPECIFICATION §9 (9-14) and the escrow (1, 2, 5) after each step.
 """
 
 from collections import defaultdict
 
 from brownie.test import strategy
-from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, key_of, reverts_with
+from fixtures.chain import key_of
+from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, reverts_with
 
 from offchain.protocol.hashing import deal_id
 from offchain.protocol.orders import CLOSE, SIGN, deal_volume

@@ -1,11 +1,13 @@
-"""One regression test per audit finding of PROTOCOL §8 that touches the task lifecycle, named after it.
+"""One regression test per audit finding of the classic task lifecycle (docs/SPECIFICATION.md §8), named after it.
 
-Each would fail on the vulnerable behaviour. Findings that cannot apply to this design say why in a comment.
+Each would fail on the vulnerable behaviour. Findings covered elsewhere (reward matrix, contributor bound, Boost) are
+mapped to their tests in tests/integration/README.md.
 """
 
 from brownie import CallbackReverter, interface, web3
 from custom_errors import reverts_with
-from fixtures.poco import APP_PRICE, FUNDS, WORKERPOOL_PRICE, at, digest_of, escrow
+from fixtures.chain import ESCROW_FUNDS, escrow_state, next_block_at
+from fixtures.poco import APP_PRICE, WORKERPOOL_PRICE, digest_of
 
 from offchain.protocol import hashing
 from offchain.protocol.constants import (
@@ -27,19 +29,15 @@ def pct(value, ratio):
 # ---- ChainSecurity 2018 (§8.1) ---------------------------------------------------------------------------------
 
 
-def test_audit_2018_7_1_1_rewards_and_penalties():
-    """7.1.1 (no issue): the whole reward/penalty matrix is tests/integration/test_poco_scenarios.py."""
-
-
 def test_audit_2018_7_1_2_scheduler_ratio_snapshot(new_task, workers, hub, scheduler, assets):
     # the scheduler raises its reward ratio to 100 % after the workers revealed: the deal's snapshot (1 %) applies
     task = new_task(trust=1)
     task.contribute(workers[0], X)
     task.reveal(workers[0], X)
     interface.IWorkerpool(assets.workerpool).changePolicy(100, 100, {"from": scheduler})
-    before = escrow(hub, workers[0])
+    before = escrow_state(hub, workers[0])
     task.finalize(b"")
-    assert escrow(hub, workers[0])[workers[0].address] == (
+    assert escrow_state(hub, workers[0])[workers[0].address] == (
         before[workers[0].address][0] + STAKE + pct(WORKERPOOL_PRICE, 99),
         0,
     )
@@ -50,7 +48,7 @@ def test_audit_2018_7_1_3_kitty_slice_is_bounded(new_task, new_deal, workers, hu
     # accepted finding (a scheduler may catch the kitty); the slice is min(max(10 %, 1 RLC), K): never all of a
     # large kitty at once
     deal = new_deal(volume=30)
-    at(deal.model.start_time + 10 * deal.model.timeref)
+    next_block_at(deal.model.start_time + 10 * deal.model.timeref)
     hub.initializeAndClaimArray([deal.dealid] * 30, list(range(30)), {"from": scheduler})
     kitty = hub.frozenOf(KITTY_ADDRESS)
     assert kitty == 30 * STAKE  # 18 RLC
@@ -59,11 +57,6 @@ def test_audit_2018_7_1_3_kitty_slice_is_bounded(new_task, new_deal, workers, hu
     expected = max(pct(kitty, 10), KITTY_MIN)
     assert tx.events["Seize"][1].values() == [KITTY_ADDRESS, expected, "0x" + task.id.hex()]
     assert hub.frozenOf(KITTY_ADDRESS) == kitty - expected
-
-
-def test_audit_2018_7_1_6_contributors_are_bounded():
-    """7.1.6 (and ConsenSys 2020 6.6): a task takes at most MAX_CONTRIBUTORS contributions, and finalize, reopen and
-    claim of a full task fit a block: tests/integration/test_poco_limits.py."""
 
 
 def test_audit_2018_7_1_10_result_without_payment(new_task, workers, hub, requester, owner):
@@ -75,8 +68,8 @@ def test_audit_2018_7_1_10_result_without_payment(new_task, workers, hub, reques
     task.reveal(workers[0], web3.keccak(data))
     task.finalize(b"", callback=data)
     assert task.status == TASK_COMPLETED
-    assert escrow(hub, requester)[requester.address] == (FUNDS - APP_PRICE - WORKERPOOL_PRICE, 0)
-    at(task.final_deadline)
+    assert escrow_state(hub, requester)[requester.address] == (ESCROW_FUNDS - APP_PRICE - WORKERPOOL_PRICE, 0)
+    next_block_at(task.final_deadline)
     with reverts_with("TaskNotClaimable", task.id, TASK_COMPLETED):
         task.claim(sender=requester)
 
@@ -171,7 +164,7 @@ def test_audit_2025_7_1_trust_one_accepts_a_single_worker(new_task, workers):
 def test_audit_2025_7_4_failed_work_freezes_kitty_without_transfer(new_task, hub):
     task = new_task(trust=1)
     hub_balance = hub.balanceOf(hub)
-    at(task.final_deadline)
+    next_block_at(task.final_deadline)
     tx = task.claim()
     assert hub.balanceOf(KITTY_ADDRESS) == 0
     assert hub.frozenOf(KITTY_ADDRESS) == STAKE
@@ -184,7 +177,7 @@ def test_audit_2025_7_4_failed_work_freezes_kitty_without_transfer(new_task, hub
 
 
 def test_audit_obs_zero_result_hash_rejected(new_task, workers):
-    # v5 accepted a zero resultHash; we reject it (PROTOCOL §12.6)
+    # v5 accepted a zero resultHash; we reject it (docs/SPECIFICATION.md §12.6)
     task = new_task(trust=1)
     with reverts_with("ZeroResultHash", task.id):
         task.contribute(workers[0], X, result_hash=b"\0" * 32)
@@ -193,14 +186,14 @@ def test_audit_obs_zero_result_hash_rejected(new_task, workers):
 def test_audit_obs_claim_returns_rejected_stakes(new_task, workers, hub):
     # claim unlocks REJECTED contributors too; only finalize punishes them
     task = new_task(trust=1)
-    before = escrow(hub, workers[0])
+    before = escrow_state(hub, workers[0])
     task.contribute(workers[0], X)
-    at(task.reveal_deadline)
+    next_block_at(task.reveal_deadline)
     task.reopen()
     assert hub.viewContribution(task.id, workers[0])[0] == CONTRIBUTION_REJECTED
-    at(task.final_deadline)
+    next_block_at(task.final_deadline)
     task.claim()
-    assert escrow(hub, workers[0]) == before
+    assert escrow_state(hub, workers[0]) == before
 
 
 def test_audit_obs_log_weight_is_floored(new_task, workers, hub, raise_score):
@@ -209,7 +202,3 @@ def test_audit_obs_log_weight_is_floored(new_task, workers, hub, raise_score):
     task = new_task(trust=100)
     task.contribute(workers[0], X)
     assert hub.viewContribution(task.id, workers[0])[4] == 1
-
-
-def test_audit_obs_boost_findings_are_not_here():
-    """Boost's sponsor/requester mix-up and relative indexes belong to the Boost module's tests."""

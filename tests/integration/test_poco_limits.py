@@ -1,10 +1,11 @@
-"""The contributor bound (PROTOCOL §12.7): MAX_CONTRIBUTORS contributions, then finalize / reopen / claim of a full
+"""The contributor bound (SPECIFICATION §12.7): MAX_CONTRIBUTORS contributions, then finalize / reopen / claim of a full
 task, each measured far below a 30 M gas block."""
 
 import pytest
 from brownie import accounts
 from custom_errors import reverts_with
-from fixtures.poco import WORKERPOOL_PRICE, at, digest_of
+from fixtures.chain import next_block_at
+from fixtures.poco import WORKERPOOL_PRICE, digest_of
 
 from offchain.protocol.constants import (
     MAX_CONTRIBUTORS,
@@ -58,7 +59,7 @@ def test_contribution_beyond_the_bound_reverts_and_reopen_claim_fit(new_task, cr
     assert len(task.view()[10]) == MAX_CONTRIBUTORS
     with reverts_with("TooManyContributors", task.id, MAX_CONTRIBUTORS):
         task.contribute(crowd[MAX_CONTRIBUTORS], X)
-    at(task.final_deadline)
+    next_block_at(task.final_deadline)
     tx = task.claim()
     assert task.status == TASK_FAILED
     print(f"\nclaim with {MAX_CONTRIBUTORS} contributors: {tx.gas_used} gas")
@@ -70,7 +71,7 @@ def test_reopen_of_a_full_task_fits_a_block(new_task, crowd):
     for w in crowd[:MAX_CONTRIBUTORS]:
         task.contribute(w, X)
     assert task.status == TASK_REVEALING
-    at(task.reveal_deadline)
+    next_block_at(task.reveal_deadline)
     tx = task.reopen()
     print(f"\nreopen with {MAX_CONTRIBUTORS} contributors: {tx.gas_used} gas")
     assert tx.gas_used < BUDGET

@@ -3,7 +3,7 @@
 Three tasks (trust 1, 3 and 5) and five workers; random honest / wrong / silent workers, reveals, reopens,
 finalizes, claims, fast-path calls, intruders and time jumps (`rule_settle` plays the scheduler's next move). Every rule asks the model first: when the model says
 the call must fail the chain must revert with the same custom error; otherwise both apply it. After every step the
-invariants of PROTOCOL §9 (1-7, 15-23) are checked, and balances, frozen amounts, scores, statuses and accepted
+invariants of SPECIFICATION §9 (1-7, 15-23) are checked, and balances, frozen amounts, scores, statuses and accepted
 results must equal the model's.
 """
 
@@ -11,7 +11,8 @@ import brownie
 from brownie import chain
 from brownie.test import strategy
 from custom_errors import error_message
-from fixtures.poco import TaskDriver, at, digest_of
+from fixtures.chain import next_block_at
+from fixtures.poco import TaskDriver, digest_of
 
 from offchain.protocol import hashing
 from offchain.protocol.constants import (
@@ -35,7 +36,7 @@ DIGESTS = [
     digest_of("bad"),
     digest_of("worse"),
 ]  # honest twice as likely
-# allowed task transitions (PROTOCOL §4.1) and contribution transitions
+# allowed task transitions (SPECIFICATION §4.1) and contribution transitions
 TASK_NEXT = {
     TASK_UNSET: {TASK_ACTIVE},
     TASK_ACTIVE: {TASK_REVEALING, TASK_COMPLETED, TASK_FAILED},
@@ -95,7 +96,7 @@ class PocoMachine:
     # -- helpers --------------------------------------------------------------------------------------------------
     def _tick(self):
         self.now += 1
-        at(self.now)
+        next_block_at(self.now)
         return self.now
 
     def _expect(self, model_call, chain_call):

@@ -1,4 +1,4 @@
-"""Result digest rules (OFFCHAIN §2.4): file, folder, callback, and the shared error result."""
+"""Result digest rules (docs/OFFCHAIN.md §2.4): file, folder, callback, and the shared error result."""
 
 import hashlib
 import json

@@ -156,7 +156,7 @@ async function chainTime() {
   return (await provider.getBlock('latest')).timestamp;
 }
 
-// ---- worker / scheduler messages (PROTOCOL.md §3.4, §4.3) ----------------------------------------------------
+// ---- worker / scheduler messages (SPECIFICATION §3.4, §4.3) ----------------------------------------------------
 
 const resultHash = (taskid, digest) => solidityPackedKeccak256(['bytes32', 'bytes32'], [taskid, digest]);
 const resultSeal = (who, taskid, digest) =>

@@ -15,7 +15,7 @@ from brownie import interface, project
 
 SDK_ABI_SCRIPT = Path(__file__).with_name("sdk_abi.mjs")
 
-# Hub functions the SDK 9.0.1 calls (read from its sources; see SDK_COMPAT.md), plus what workers and schedulers
+# Hub functions the SDK 9.0.1 calls (read from its sources; see docs/SDK_COMPAT.md), plus what workers and schedulers
 # send in the round trip.
 SDK_HUB_CALLS = {
     "token", "appregistry", "datasetregistry", "workerpoolregistry", "owner",

@@ -1,4 +1,4 @@
-"""Run apps in Docker containers through the `docker` CLI, when a Docker engine answers (OFFCHAIN §2.3 COMPUTE).
+"""Run apps in Docker containers through the `docker` CLI, when a Docker engine answers (docs/OFFCHAIN.md §2.3 COMPUTE).
 
 - An app whose multiaddr is an image reference (`docker.io/me/app:1.0`, app type DOCKER) runs from that image; its
   checksum, when not zero, must be the image's registry digest (`sha256:...`), as in iExec. The image is pulled only

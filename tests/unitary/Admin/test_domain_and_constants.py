@@ -20,7 +20,8 @@ def test_update_domain_separator_changes_nothing(hub, anyone):
     assert hub.eip712domain_separator() == before
 
 
-def test_constants_match_offchain(hub):
+def test_constants_match_offchain(hub, token):
+    assert 10 ** token.decimals() == constants.NRLC_PER_RLC
     assert hub.contribution_deadline_ratio() == constants.CONTRIBUTION_DEADLINE_RATIO
     assert hub.reveal_deadline_ratio() == constants.REVEAL_DEADLINE_RATIO
     assert hub.final_deadline_ratio() == constants.FINAL_DEADLINE_RATIO

@@ -2,7 +2,8 @@
 
 import pytest
 from brownie import accounts
-from fixtures.boost import APP_PRICE, WORKERPOOL_PRICE, next_block_at, reverts_with
+from fixtures.boost import APP_PRICE, WORKERPOOL_PRICE, reverts_with
+from fixtures.chain import escrow_state, next_block_at
 
 from offchain.protocol import boost
 from offchain.protocol.constants import KITTY_ADDRESS, TASK_COMPLETED, TASK_FAILED, TASK_UNSET
@@ -25,15 +26,13 @@ def _to_deadline(hub, deal_id):
     return deadline
 
 
-def test_claim_at_deadline_refunds_and_feeds_kitty(
-    hub, boost_deal, requester, scheduler, anyone, escrow_state
-):
+def test_claim_at_deadline_refunds_and_feeds_kitty(hub, boost_deal, requester, scheduler, anyone):
     deal_id, _, _ = boost_deal(volume=2)
-    before = escrow_state(requester, scheduler, KITTY_ADDRESS)
+    before = escrow_state(hub, requester, scheduler, KITTY_ADDRESS)
     deadline = _to_deadline(hub, deal_id)
     tx = hub.claimBoost(deal_id, 1, {"from": anyone})
     assert tx.timestamp == deadline
-    after = escrow_state(requester, scheduler, KITTY_ADDRESS)
+    after = escrow_state(hub, requester, scheduler, KITTY_ADDRESS)
     assert after[requester.address] == (before[requester.address][0] + TASK_PRICE, TASK_PRICE)
     assert after[scheduler.address] == (before[scheduler.address][0], STAKE)
     assert after[KITTY_ADDRESS] == (0, STAKE)

@@ -1,4 +1,4 @@
-"""Gas of the Boost flow in the benchmark's "iso" conditions (BENCHMARKS.md): fresh orders with 65-byte signatures,
+"""Gas of the Boost flow in the benchmark's "iso" conditions (benchmarks/README.md): fresh orders with 65-byte signatures,
 no TEE tag, no callback, a 26-byte params, 6-byte results, separate accounts, the worker already funded, nothing
 else pending. Budgets guard against regressions; run with -s to see the numbers.
 

@@ -4,6 +4,7 @@ import brownie
 import pytest
 from brownie import ZERO_ADDRESS
 from fixtures.boost import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, reverts_with
+from fixtures.chain import escrow_state, key_of
 
 from offchain.protocol import boost
 from offchain.protocol.constants import CONTRIBUTION_DEADLINE_RATIO, TAG_TDX, TAG_TEE
@@ -63,11 +64,11 @@ def test_match_deal_id_and_events(hub, boost_deal, boost_assets, domain):
     assert "DealSponsoredBoost" not in tx.events
 
 
-def test_match_locks_price_and_stake(hub, boost_deal, requester, scheduler, escrow_state):
-    before = escrow_state(requester, scheduler, hub)
+def test_match_locks_price_and_stake(hub, boost_deal, requester, scheduler):
+    before = escrow_state(hub, requester, scheduler, hub)
     boost_deal(volume=3)
     sponsor_lock, stake_lock = boost.BoostPrices(APP_PRICE, 0, WORKERPOOL_PRICE).match_locks(3)
-    after = escrow_state(requester, scheduler, hub)
+    after = escrow_state(hub, requester, scheduler, hub)
     assert after[requester.address] == (before[requester.address][0] - sponsor_lock, sponsor_lock)
     assert after[scheduler.address] == (before[scheduler.address][0] - stake_lock, stake_lock)
     assert after[hub.address][0] == before[hub.address][0] + sponsor_lock + stake_lock
@@ -95,9 +96,7 @@ def test_match_consumes_every_order(hub, boost_orders, match_boost, domain):
     assert [hub.viewConsumed(h) for h in (app_hash, wp_hash, req_hash)] == [2, 2, 2]
 
 
-def test_second_match_of_a_request_continues_its_range(
-    hub, boost_orders, match_boost, domain, app_owner, key_of
-):
+def test_second_match_of_a_request_continues_its_range(hub, boost_orders, match_boost, domain, app_owner):
     orders = boost_orders(volume=5, apporder={"volume": 2})
     first, _ = match_boost(orders)
     # a second app order for the rest of the request
@@ -138,7 +137,7 @@ def test_trust_above_one_reverts(boost_orders, match_boost, trust):
 
 
 def test_request_trust_above_workerpool_trust_reverts(boost_orders, match_boost):
-    """PROTOCOL §12.5: v5.5 Boost ignored workerpool.trust; we apply the classic rule."""
+    """SPECIFICATION §12.5: v5.5 Boost ignored workerpool.trust; we apply the classic rule."""
     orders = boost_orders(trust=0, requestorder={"trust": 1})
     with reverts_with("TrustTooHigh", 1, 0):
         match_boost(orders)
@@ -175,7 +174,7 @@ def test_deadline_from_the_category_reference_time(hub, boost_deal, owner):
     assert hub.viewDealBoost(deal_id)["deadline"] == tx.timestamp + CONTRIBUTION_DEADLINE_RATIO * 1234
 
 
-def test_bad_request_signature_reverts(boost_orders, match_boost, domain, requester, anyone, key_of):
+def test_bad_request_signature_reverts(boost_orders, match_boost, domain, requester, anyone):
     orders = boost_orders()
     orders.request.sign_with(key_of(anyone), domain)
     with reverts_with("InvalidRequestOrderSignature", orders.request.hash(domain), requester):

@@ -3,7 +3,8 @@
 import brownie
 import pytest
 from brownie import ZERO_ADDRESS, accounts
-from fixtures.boost import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, next_block_at, reverts_with
+from fixtures.boost import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, reverts_with
+from fixtures.chain import escrow_state, key_of, next_block_at
 
 from offchain.protocol import boost
 from offchain.protocol.constants import KITTY_ADDRESS, KITTY_MIN, TAG_TEE, TASK_COMPLETED
@@ -23,13 +24,11 @@ def _tid(deal_id, index):
     return "0x" + boost_task_id(deal_id, index).hex()
 
 
-def test_push_pays_every_party(
-    hub, boost_deal, push_boost, worker, requester, app_owner, scheduler, escrow_state
-):
+def test_push_pays_every_party(hub, boost_deal, push_boost, worker, requester, app_owner, scheduler):
     deal_id, _, _ = boost_deal()
-    before = escrow_state(worker, requester, app_owner, scheduler, hub)
+    before = escrow_state(hub, worker, requester, app_owner, scheduler, hub)
     push_boost(deal_id, 0, worker)
-    after = escrow_state(worker, requester, app_owner, scheduler, hub)
+    after = escrow_state(hub, worker, requester, app_owner, scheduler, hub)
     out = PRICES.push_payouts(kitty=0)
     stake = boost.scheduler_stake(WORKERPOOL_PRICE)
     assert after[worker.address] == (before[worker.address][0] + out["worker"], 0)
@@ -81,7 +80,7 @@ def test_push_with_dataset_pays_dataset_owner(hub, boost_deal, push_boost, worke
 def test_sponsored_push_charges_sponsor_not_requester(
     hub, boost_deal, push_boost, worker, requester, sponsor
 ):
-    """PROTOCOL §12.5: v5.5 seized the requester's frozen funds for a sponsored Boost deal."""
+    """SPECIFICATION §12.5: v5.5 seized the requester's frozen funds for a sponsored Boost deal."""
     requester_before = (hub.balanceOf(requester), hub.frozenOf(requester))
     sponsor_free = hub.balanceOf(sponsor)
     deal_id, _, _ = boost_deal(sponsor=sponsor, volume=2)
@@ -220,16 +219,14 @@ def test_authorization_by_someone_else_reverts(boost_deal, push_boost, worker, a
         push_boost(deal_id, 0, worker, authorizer=anyone)
 
 
-def test_authorization_for_another_worker_reverts(
-    hub, boost_deal, push_boost, worker, workers, scheduler, key_of
-):
+def test_authorization_for_another_worker_reverts(hub, boost_deal, push_boost, worker, workers, scheduler):
     deal_id, _, _ = boost_deal()
     auth = sign_authorization(key_of(scheduler), workers[1].address, boost_task_id(deal_id, 0))
     with reverts_with("BoostInvalidAuthorization", _tid(deal_id, 0), worker, scheduler):
         hub.pushResultBoost(deal_id, 0, b"r", b"", auth, ZERO_ADDRESS, b"", {"from": worker})
 
 
-def test_enclave_signature_over_other_results_reverts(hub, boost_deal, worker, enclave, scheduler, key_of):
+def test_enclave_signature_over_other_results_reverts(hub, boost_deal, worker, enclave, scheduler):
     deal_id, _, _ = boost_deal(tag=TAG_TEE)
     task = boost_task_id(deal_id, 0)
     auth, challenge, sign = sign_boost_push(

@@ -133,7 +133,7 @@ def test_approve_and_call_to_an_account_reverts(hub, requester, anyone):
 
 
 def test_transfer_to_the_hub_reverts(hub, requester, deposit):
-    # the hub's own balance only backs frozen amounts (PROTOCOL §9 invariant 2)
+    # the hub's own balance only backs frozen amounts (SPECIFICATION §9 invariant 2)
     deposit(requester, AMOUNT)
     with reverts_with("RecipientIsTheHub"):
         hub.transfer(hub, 1, {"from": requester})

@@ -5,8 +5,8 @@ import pytest
 from custom_errors import reverts_with
 
 from offchain.protocol.constants import KITTY_ADDRESS
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 
-RLC = 10**9
 REF = "0x" + "ab" * 32
 
 

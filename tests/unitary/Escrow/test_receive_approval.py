@@ -4,9 +4,9 @@ import pytest
 from brownie import ZERO_ADDRESS
 from custom_errors import reverts_with
 
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 from offchain.protocol.orders import build_orders
 
-RLC = 10**9
 NOT_MATCH = bytes.fromhex("33333333")  # not the matchOrders selector
 
 

@@ -5,7 +5,8 @@ policy changes, a stake ratio too large for the directory word)."""
 import pytest
 from brownie import ZERO_ADDRESS, AppRegistry
 from custom_errors import reverts_with
-from fixtures.orders import WORKERPOOL_PRICE, key_of
+from fixtures.chain import key_of
+from fixtures.orders import WORKERPOOL_PRICE
 
 
 def test_deployment_binds_every_registry(poco, hub):

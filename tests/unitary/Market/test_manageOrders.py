@@ -1,7 +1,8 @@
 """manage*Order (presign / close, by the owner or relayed with its signature) and broadcast*Order."""
 
 import pytest
-from fixtures.orders import key_of, reverts_with
+from fixtures.chain import key_of
+from fixtures.orders import reverts_with
 
 from offchain.protocol.orders import CLOSE, SIGN
 

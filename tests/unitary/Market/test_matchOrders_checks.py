@@ -1,4 +1,4 @@
-"""matchOrders: one test per rule of PROTOCOL §3.7, each failing exactly that rule with its custom error.
+"""matchOrders: one test per rule of SPECIFICATION §3.7, each failing exactly that rule with its custom error.
 
 Rules 1-20 are also checked by offchain.protocol.orders.check_compatibility: the test asserts the Python checker names the
 same rule with the same arguments as the contract's revert.
@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import brownie
 import pytest
-from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, key_of, reverts_with
+from fixtures.chain import key_of
+from fixtures.orders import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, reverts_with
 
 from offchain.protocol.orders import check_compatibility
 

@@ -40,7 +40,7 @@ def test_typehashes_equal_offchain_type_strings(harness):
 
 
 def test_typehashes_are_the_protocol_values():
-    # PROTOCOL §3.3 (re-derived values, checked once by hand against the spec)
+    # SPECIFICATION §3.3 (re-derived values, checked once by hand against the spec)
     assert AppOrder.typehash().hex() == "60815a0eeec47dddf1615fe53b31d016c31444e01b9d796db365443a6445d008"
     assert RequestOrder.typehash().hex() == "f24e853034a3a450aba845a82914fbb564ad85accca6cf62be112a154520fae0"
     assert WorkerpoolOrder.operation_typehash().hex().startswith("322d980b")

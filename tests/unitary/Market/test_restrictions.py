@@ -1,4 +1,4 @@
-"""Order restrictions (PROTOCOL §3.4): open (0), one address, or an ERC-734 group (key purpose 4 = member)."""
+"""Order restrictions (SPECIFICATION §3.4): open (0), one address, or an ERC-734 group (key purpose 4 = member)."""
 
 import pytest
 from fixtures.orders import reverts_with

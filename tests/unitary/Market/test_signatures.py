@@ -4,7 +4,8 @@ the asset's current owner; plain eth_account EIP-712 signing against the hub's o
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
-from fixtures.orders import key_of, reverts_with
+from fixtures.chain import key_of
+from fixtures.orders import reverts_with
 
 from offchain.protocol.orders import CLOSE, SIGN, Domain, sign_hash
 
@@ -33,7 +34,7 @@ def test_eth_account_typed_data_signature_with_hub_domain(hub, make_orders, requ
     message = orders.request.typed_data(Domain.from_tuple(hub.domain()))
     assert message["domain"]["name"] == "iExecODB" and message["domain"]["version"] == "5.0.0"
     assert message["domain"]["verifyingContract"] == hub.address
-    signed = Account.sign_message(encode_typed_data(full_message=message), key_of(requester).key)
+    signed = Account.sign_message(encode_typed_data(full_message=message), key_of(requester))
     orders.request.sign = bytes(signed.signature)
     hub.matchOrders(*orders.as_args(), {"from": scheduler})
 

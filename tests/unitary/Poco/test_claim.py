@@ -1,7 +1,8 @@
-"""claim / claimArray / initializeAndClaimArray: refunds after the final deadline (PROTOCOL §4.8)."""
+"""claim / claimArray / initializeAndClaimArray: refunds after the final deadline (SPECIFICATION §4.8)."""
 
 from custom_errors import reverts_with
-from fixtures.poco import APP_PRICE, FUNDS, WORKERPOOL_PRICE, at, digest_of, escrow
+from fixtures.chain import ESCROW_FUNDS, escrow_state, next_block_at
+from fixtures.poco import APP_PRICE, WORKERPOOL_PRICE, digest_of
 
 from offchain.protocol.constants import KITTY_ADDRESS, TASK_COMPLETED, TASK_FAILED
 
@@ -14,13 +15,13 @@ def test_claim_refunds_sponsor_and_contributors(new_task, workers, hub, requeste
     for w in workers[:2]:
         task.contribute(w, R)
     task.contribute(workers[2], digest_of("wrong"))
-    at(task.final_deadline)
+    next_block_at(task.final_deadline)
     tx = task.claim(sender=anyone)
     assert task.status == TASK_FAILED
-    assert escrow(hub, requester, scheduler, *workers[:3]) == {
-        requester.address: (FUNDS, 0),
-        scheduler.address: (FUNDS - STAKE, 0),
-        **{w.address: (FUNDS, 0) for w in workers[:3]},
+    assert escrow_state(hub, requester, scheduler, *workers[:3]) == {
+        requester.address: (ESCROW_FUNDS, 0),
+        scheduler.address: (ESCROW_FUNDS - STAKE, 0),
+        **{w.address: (ESCROW_FUNDS, 0) for w in workers[:3]},
     }
     assert hub.frozenOf(KITTY_ADDRESS) == STAKE
     assert hub.balanceOf(KITTY_ADDRESS) == 0
@@ -34,16 +35,16 @@ def test_claim_refunds_sponsor_and_contributors(new_task, workers, hub, requeste
 def test_claim_revealing_task(new_task, workers, hub, requester):
     task = new_task(trust=1)
     task.contribute(workers[0], R)
-    at(task.final_deadline)
+    next_block_at(task.final_deadline)
     task.claim()
     assert task.status == TASK_FAILED
-    assert escrow(hub, requester)[requester.address] == (FUNDS, 0)
+    assert escrow_state(hub, requester)[requester.address] == (ESCROW_FUNDS, 0)
 
 
 def test_claim_before_final_deadline_reverts(new_task):
     task = new_task(trust=1)
     final = task.final_deadline
-    at(final - 1)
+    next_block_at(final - 1)
     with reverts_with("FinalDeadlineNotReached", task.id, final):
         task.claim()
 
@@ -59,14 +60,14 @@ def test_claim_completed_task_reverts(new_task, workers):
     task.contribute(workers[0], R)
     task.reveal(workers[0], R)
     task.finalize(b"")
-    at(task.final_deadline)
+    next_block_at(task.final_deadline)
     with reverts_with("TaskNotClaimable", task.id, TASK_COMPLETED):
         task.claim()
 
 
 def test_claim_twice_reverts(new_task):
     task = new_task(trust=1)
-    at(task.final_deadline)
+    next_block_at(task.final_deadline)
     task.claim()
     with reverts_with("TaskNotClaimable", task.id, TASK_FAILED):
         task.claim()
@@ -75,20 +76,20 @@ def test_claim_twice_reverts(new_task):
 def test_claim_array(new_deal, hub, anyone, requester):
     deal = new_deal(volume=2)
     tasks = [deal.task(i) for i in range(2)]
-    at(tasks[0].final_deadline)
+    next_block_at(tasks[0].final_deadline)
     hub.claimArray([t.id for t in tasks], {"from": anyone})
     assert [t.status for t in tasks] == [TASK_FAILED, TASK_FAILED]
-    assert escrow(hub, requester)[requester.address] == (FUNDS, 0)
+    assert escrow_state(hub, requester)[requester.address] == (ESCROW_FUNDS, 0)
 
 
 def test_initialize_and_claim_array(new_deal, hub, anyone, requester, scheduler):
     deal = new_deal(volume=3)
-    at(deal.model.start_time + 10 * deal.model.timeref)
+    next_block_at(deal.model.start_time + 10 * deal.model.timeref)
     tx = hub.initializeAndClaimArray([deal.dealid] * 3, [0, 1, 2], {"from": anyone})
     assert len(tx.events["TaskClaimed"]) == 3
-    assert escrow(hub, requester, scheduler) == {
-        requester.address: (FUNDS, 0),
-        scheduler.address: (FUNDS - 3 * STAKE, 0),
+    assert escrow_state(hub, requester, scheduler) == {
+        requester.address: (ESCROW_FUNDS, 0),
+        scheduler.address: (ESCROW_FUNDS - 3 * STAKE, 0),
     }
     assert hub.frozenOf(KITTY_ADDRESS) == 3 * STAKE
 
@@ -110,6 +111,9 @@ def test_sponsored_deal_refunds_sponsor(new_deal, hub, sponsor, requester):
     deal = new_deal(sponsored=True)
     task = deal.task(0)
     assert hub.frozenOf(sponsor) == APP_PRICE + WORKERPOOL_PRICE
-    at(task.final_deadline)
+    next_block_at(task.final_deadline)
     task.claim()
-    assert escrow(hub, sponsor, requester) == {sponsor.address: (FUNDS, 0), requester.address: (FUNDS, 0)}
+    assert escrow_state(hub, sponsor, requester) == {
+        sponsor.address: (ESCROW_FUNDS, 0),
+        requester.address: (ESCROW_FUNDS, 0),
+    }

@@ -1,10 +1,11 @@
-"""contribute: commit to a result, lock the worker stake, detect consensus (PROTOCOL §4.3, §4.4)."""
+"""contribute: commit to a result, lock the worker stake, detect consensus (SPECIFICATION §4.3, §4.4)."""
 
 import brownie
 from brownie import ZERO_ADDRESS, accounts
 from custom_errors import reverts_with
 from eth_account import Account
-from fixtures.poco import FUNDS, TIMEREF, WORKERPOOL_PRICE, account_key, digest_of, escrow
+from fixtures.chain import ESCROW_FUNDS, escrow_state, key_of
+from fixtures.poco import TIMEREF, WORKERPOOL_PRICE, digest_of
 
 from offchain.protocol import hashing
 from offchain.protocol.constants import CONTRIBUTION_CONTRIBUTED, TASK_ACTIVE, TASK_REVEALING
@@ -21,7 +22,7 @@ def test_contribute_locks_stake_and_records_contribution(new_task, workers, hub)
     digest = digest_of("result")
     tx = task.contribute(w, digest)
     res_hash, res_seal = task.commitment(w, digest)
-    assert escrow(hub, w)[w.address] == (FUNDS - STAKE, STAKE)
+    assert escrow_state(hub, w)[w.address] == (ESCROW_FUNDS - STAKE, STAKE)
     assert tx.events["TaskContribute"].values() == ["0x" + task.id.hex(), w, "0x" + res_hash.hex()]
     assert tx.events["Lock"].values() == [w, STAKE]
     assert hub.viewContribution(task.id, w) == (
@@ -119,7 +120,7 @@ def test_compact_authorization_is_accepted(new_task, workers, scheduler):
     task = new_task(trust=3)
     message = hashing.authorization_hash(workers[0].address, task.id)
     prefixed = brownie.web3.keccak(b"\x19Ethereum Signed Message:\n32" + message)
-    compact = sign_hash(account_key(scheduler), prefixed, compact=True)
+    compact = sign_hash(key_of(scheduler), prefixed, compact=True)
     assert len(compact) == 64
     task.contribute(workers[0], digest_of("r"), authorization=compact)
 

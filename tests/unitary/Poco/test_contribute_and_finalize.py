@@ -1,8 +1,9 @@
-"""contributeAndFinalize: the trust-1 fast path (PROTOCOL §4.10)."""
+"""contributeAndFinalize: the trust-1 fast path (SPECIFICATION §4.10)."""
 
 from brownie import web3
 from custom_errors import reverts_with
-from fixtures.poco import APP_PRICE, FUNDS, WORKERPOOL_PRICE, digest_of, escrow, event_names
+from fixtures.chain import ESCROW_FUNDS, escrow_state
+from fixtures.poco import APP_PRICE, WORKERPOOL_PRICE, digest_of, event_names
 
 from offchain.protocol import hashing
 from offchain.protocol.constants import CONTRIBUTION_PROVED, TASK_COMPLETED, TASK_REVEALING
@@ -18,11 +19,11 @@ def test_fast_path_completes_and_pays(new_task, workers, hub, requester, app_own
     w = workers[0]
     tx = task.contribute_and_finalize(w, R, RESULTS)
     worker_reward = WORKERPOOL_PRICE * 99 // 100
-    assert escrow(hub, requester, app_owner, scheduler, w) == {
-        requester.address: (FUNDS - APP_PRICE - WORKERPOOL_PRICE, 0),
+    assert escrow_state(hub, requester, app_owner, scheduler, w) == {
+        requester.address: (ESCROW_FUNDS - APP_PRICE - WORKERPOOL_PRICE, 0),
         app_owner.address: (APP_PRICE, 0),
-        scheduler.address: (FUNDS + WORKERPOOL_PRICE - worker_reward, 0),
-        w.address: (FUNDS + worker_reward, 0),  # no stake was ever locked
+        scheduler.address: (ESCROW_FUNDS + WORKERPOOL_PRICE - worker_reward, 0),
+        w.address: (ESCROW_FUNDS + worker_reward, 0),  # no stake was ever locked
     }
     assert "Lock" not in tx.events
     assert hub.viewScore(w) == 0

@@ -1,12 +1,13 @@
-"""Deadline edges (PROTOCOL §5): each window is open one second before its deadline and closed at it and after.
+"""Deadline edges (SPECIFICATION §5): each window is open one second before its deadline and closed at it and after.
 
-Timestamps are set exactly with `at(t)` (anvil's evm_setNextBlockTimestamp) and checked on the mined block.
+Timestamps are set exactly with `next_block_at(t)` (anvil's evm_setNextBlockTimestamp) and checked on the mined block.
 """
 
 import pytest
 from brownie import chain
 from custom_errors import reverts_with
-from fixtures.poco import at, digest_of
+from fixtures.chain import next_block_at
+from fixtures.poco import digest_of
 
 from offchain.protocol.constants import TASK_COMPLETED, TASK_FAILED, TASK_REVEALING
 
@@ -17,7 +18,7 @@ R = digest_of("result")
 def test_contribution_deadline(new_task, workers, offset):
     task = new_task(trust=1)
     deadline = task.contribution_deadline
-    at(deadline + offset)
+    next_block_at(deadline + offset)
     if offset < 0:
         task.contribute(workers[0], R)
         assert task.status == TASK_REVEALING
@@ -31,7 +32,7 @@ def test_contribution_deadline(new_task, workers, offset):
 def test_fast_path_contribution_deadline(new_task, workers, offset):
     task = new_task(trust=1)
     deadline = task.contribution_deadline
-    at(deadline + offset)
+    next_block_at(deadline + offset)
     if offset < 0:
         task.contribute_and_finalize(workers[0], R, b"")
         assert task.status == TASK_COMPLETED
@@ -46,7 +47,7 @@ def test_reveal_deadline(new_task, workers, offset):
     task = new_task(trust=1)
     task.contribute(workers[0], R)
     deadline = task.reveal_deadline
-    at(deadline + offset)
+    next_block_at(deadline + offset)
     if offset < 0:
         task.reveal(workers[0], R)
     else:
@@ -60,7 +61,7 @@ def test_reopen_needs_reveal_deadline_reached(new_task, workers, offset):
     task = new_task(trust=1)
     task.contribute(workers[0], R)
     deadline = task.reveal_deadline
-    at(deadline + offset)
+    next_block_at(deadline + offset)
     if offset < 0:
         with reverts_with("RevealDeadlineNotReached", task.id, deadline):
             task.reopen()
@@ -75,7 +76,7 @@ def test_finalize_final_deadline(new_task, workers, offset):
     task.contribute(workers[0], R)
     task.reveal(workers[0], R)
     deadline = task.final_deadline
-    at(deadline + offset)
+    next_block_at(deadline + offset)
     if offset < 0:
         task.finalize(b"")
         assert task.status == TASK_COMPLETED
@@ -90,7 +91,7 @@ def test_reopen_final_deadline(new_task, workers, offset):
     task = new_task(trust=1)
     task.contribute(workers[0], R)
     deadline = task.final_deadline
-    at(deadline + offset)
+    next_block_at(deadline + offset)
     if offset < 0:
         task.reopen()
     else:
@@ -103,7 +104,7 @@ def test_reopen_final_deadline(new_task, workers, offset):
 def test_claim_final_deadline(new_task, offset):
     task = new_task(trust=1)
     deadline = task.final_deadline
-    at(deadline + offset)
+    next_block_at(deadline + offset)
     if offset < 0:
         with reverts_with("FinalDeadlineNotReached", task.id, deadline):
             task.claim()
@@ -116,6 +117,6 @@ def test_claim_final_deadline(new_task, offset):
 def test_reveal_deadline_is_before_final_deadline(new_task, workers):
     # the latest possible consensus (one second before the contribution deadline) still leaves time to reveal
     task = new_task(trust=1)
-    at(task.contribution_deadline - 1)
+    next_block_at(task.contribution_deadline - 1)
     task.contribute(workers[0], R)
     assert task.reveal_deadline < task.final_deadline

@@ -1,17 +1,9 @@
-"""finalize: accept the revealed result and pay everyone (PROTOCOL §4.6)."""
+"""finalize: accept the revealed result and pay everyone (SPECIFICATION §4.6)."""
 
 from brownie import web3
 from custom_errors import reverts_with
-from fixtures.poco import (
-    APP_PRICE,
-    DATASET_PRICE,
-    FUNDS,
-    WORKERPOOL_PRICE,
-    at,
-    digest_of,
-    escrow,
-    event_names,
-)
+from fixtures.chain import ESCROW_FUNDS, escrow_state, next_block_at
+from fixtures.poco import APP_PRICE, DATASET_PRICE, WORKERPOOL_PRICE, digest_of, event_names
 
 from offchain.protocol.constants import KITTY_ADDRESS, TASK_ACTIVE, TASK_COMPLETED, TASK_REVEALING
 
@@ -32,11 +24,11 @@ def test_finalize_pays_everyone_exactly(new_task, workers, hub, requester, app_o
     w = workers[0]
     tx = task.finalize(RESULTS)
     worker_reward = WORKERPOOL_PRICE * 99 // 100
-    assert escrow(hub, requester, app_owner, scheduler, w) == {
-        requester.address: (FUNDS - APP_PRICE - WORKERPOOL_PRICE, 0),
+    assert escrow_state(hub, requester, app_owner, scheduler, w) == {
+        requester.address: (ESCROW_FUNDS - APP_PRICE - WORKERPOOL_PRICE, 0),
         app_owner.address: (APP_PRICE, 0),
-        scheduler.address: (FUNDS + WORKERPOOL_PRICE - worker_reward, 0),
-        w.address: (FUNDS + worker_reward, 0),
+        scheduler.address: (ESCROW_FUNDS + WORKERPOOL_PRICE - worker_reward, 0),
+        w.address: (ESCROW_FUNDS + worker_reward, 0),
     }
     assert hub.viewScore(w) == 0  # not replicated: no score change
     view = task.view()
@@ -72,8 +64,8 @@ def test_finalize_with_dataset_pays_dataset_owner(new_task, workers, hub, datase
     task = _revealed(new_task, workers, dataset=True)
     task.finalize(RESULTS)
     assert hub.balanceOf(dataset_owner) == DATASET_PRICE
-    assert escrow(hub, requester)[requester.address] == (
-        FUNDS - APP_PRICE - DATASET_PRICE - WORKERPOOL_PRICE,
+    assert escrow_state(hub, requester)[requester.address] == (
+        ESCROW_FUNDS - APP_PRICE - DATASET_PRICE - WORKERPOOL_PRICE,
         0,
     )
 
@@ -81,7 +73,7 @@ def test_finalize_with_dataset_pays_dataset_owner(new_task, workers, hub, datase
 def test_finalize_pays_kitty_slice_to_scheduler(new_task, new_deal, workers, hub, scheduler):
     # a failed task puts the scheduler's stake (0.6 RLC) in the kitty; the next success takes all of it (< 1 RLC)
     failed = new_task(trust=1)
-    at(failed.final_deadline)
+    next_block_at(failed.final_deadline)
     failed.claim()
     assert hub.frozenOf(KITTY_ADDRESS) == STAKE
     task = _revealed(new_task, workers)
@@ -121,7 +113,7 @@ def test_finalize_before_every_winner_revealed_reverts(new_task, workers):
     deadline = task.reveal_deadline
     with reverts_with("RevealsMissing", task.id, 1, 2, deadline):
         task.finalize(RESULTS)
-    at(deadline)  # once the reveal deadline is reached, one reveal is enough
+    next_block_at(deadline)  # once the reveal deadline is reached, one reveal is enough
     task.finalize(RESULTS)
     assert task.status == TASK_COMPLETED
 
@@ -130,7 +122,7 @@ def test_finalize_without_any_reveal_reverts_even_after_deadline(new_task, worke
     task = new_task(trust=1)
     task.contribute(workers[0], R)
     deadline = task.reveal_deadline
-    at(deadline)
+    next_block_at(deadline)
     with reverts_with("RevealsMissing", task.id, 0, 1, deadline):
         task.finalize(RESULTS)
     assert task.status == TASK_REVEALING
@@ -139,7 +131,7 @@ def test_finalize_without_any_reveal_reverts_even_after_deadline(new_task, worke
 def test_finalize_at_final_deadline_reverts(new_task, workers):
     task = _revealed(new_task, workers)
     final = task.final_deadline
-    at(final)
+    next_block_at(final)
     with reverts_with("FinalDeadlineReached", task.id, final):
         task.finalize(RESULTS)
 

@@ -1,4 +1,4 @@
-"""initialize / initializeArray: create tasks of a deal (PROTOCOL §4.2)."""
+"""initialize / initializeArray: create tasks of a deal (SPECIFICATION §4.2)."""
 
 import brownie
 from custom_errors import reverts_with

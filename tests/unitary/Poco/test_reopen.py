@@ -1,7 +1,8 @@
-"""reopen: drop a consensus nobody revealed (PROTOCOL §4.7)."""
+"""reopen: drop a consensus nobody revealed (SPECIFICATION §4.7)."""
 
 from custom_errors import reverts_with
-from fixtures.poco import at, digest_of
+from fixtures.chain import next_block_at
+from fixtures.poco import digest_of
 
 from offchain.protocol.constants import (
     CONTRIBUTION_CONTRIBUTED,
@@ -21,7 +22,7 @@ def _unrevealed(new_task, workers, trust=3):
     task.contribute(workers[1], R)
     task.contribute(workers[3], R)
     assert task.status == TASK_REVEALING
-    at(task.reveal_deadline)
+    next_block_at(task.reveal_deadline)
     return task
 
 
@@ -68,7 +69,7 @@ def test_reopen_before_reveal_deadline_reverts(new_task, workers):
     task = new_task(trust=1)
     task.contribute(workers[0], R)
     deadline = task.reveal_deadline
-    at(deadline - 1)
+    next_block_at(deadline - 1)
     with reverts_with("RevealDeadlineNotReached", task.id, deadline):
         task.reopen()
 
@@ -78,7 +79,7 @@ def test_reopen_after_a_reveal_reverts(new_task, workers):
     task.contribute(workers[0], R)
     task.contribute(workers[1], R)
     task.reveal(workers[0], R)
-    at(task.reveal_deadline)
+    next_block_at(task.reveal_deadline)
     with reverts_with("TaskAlreadyRevealed", task.id, 1):
         task.reopen()
 
@@ -87,6 +88,6 @@ def test_reopen_at_final_deadline_reverts(new_task, workers):
     task = new_task(trust=1)
     task.contribute(workers[0], R)
     final = task.final_deadline
-    at(final)
+    next_block_at(final)
     with reverts_with("FinalDeadlineReached", task.id, final):
         task.reopen()

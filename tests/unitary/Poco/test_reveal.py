@@ -1,4 +1,4 @@
-"""reveal: prove a contribution to the consensus (PROTOCOL §4.5)."""
+"""reveal: prove a contribution to the consensus (SPECIFICATION §4.5)."""
 
 from custom_errors import reverts_with
 from fixtures.poco import digest_of
@@ -84,7 +84,7 @@ def test_reveal_wrong_digest_reverts(new_task, workers):
 
 def test_copied_hash_cannot_be_revealed(new_task, workers, hub):
     # W1 copies W0's public result hash with a seal of its own making: the consensus forms, but W1 cannot prove
-    # knowledge of the digest bound to W1 (the seal binds the worker, PROTOCOL §4.3)
+    # knowledge of the digest bound to W1 (the seal binds the worker, SPECIFICATION §4.3)
     task = new_task(trust=3)
     task.contribute(workers[0], R)
     copied_hash, _ = task.commitment(workers[0], R)

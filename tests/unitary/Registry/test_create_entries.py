@@ -3,14 +3,14 @@
 import pytest
 from brownie import App, Dataset, Workerpool
 from custom_errors import reverts_with
-from fixtures.assets import entry_address
+from fixtures.chain import entry_address
 
 CHECKSUM = "0x" + "c0" * 32
 APP_ARGS = ("my-app", "DOCKER", b"docker.io/me/app:1.0", CHECKSUM, b"")
 DATASET_ARGS = ("my-data", b"ipfs://QmData", CHECKSUM)
 POOL_ARGS = ("my pool",)
 
-# Gas budgets, well below the original PoCo v6.2.0 (BENCHMARKS.md: 653,251 / 580,451 / 577,237).
+# Gas budgets, well below the original PoCo v6.2.0 (benchmarks/README.md: 653,251 / 580,451 / 577,237).
 GAS = {"app": 400_000, "dataset": 350_000, "workerpool": 330_000}
 
 

@@ -4,9 +4,9 @@ import pytest
 from brownie import ZERO_ADDRESS, chain
 from custom_errors import reverts_with
 
+from offchain.protocol.constants import NRLC_PER_RLC as RLC
 from offchain.protocol.orders import Domain, build_orders
 
-RLC = 10**9
 UNKNOWN = "0x" + "42" * 32
 ZERO32 = "0x" + "00" * 32
 
