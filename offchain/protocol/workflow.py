@@ -7,27 +7,32 @@ of §8.3.
 
 from __future__ import annotations
 
+from offchain.protocol.statuses import AbortCause, NextAction, ReplicateStatus, TaskStatus
+
 # --- Task (scheduler view of one task) -------------------------------------------------------------------------
-RECEIVED = "RECEIVED"
-INITIALIZING = "INITIALIZING"
-INITIALIZED = "INITIALIZED"
-INITIALIZE_FAILED = "INITIALIZE_FAILED"
-RUNNING = "RUNNING"
-CONTRIBUTION_TIMEOUT = "CONTRIBUTION_TIMEOUT"
-CONSENSUS_REACHED = "CONSENSUS_REACHED"
-REOPENING = "REOPENING"
-REOPENED = "REOPENED"
-REOPEN_FAILED = "REOPEN_FAILED"
-AT_LEAST_ONE_REVEALED = "AT_LEAST_ONE_REVEALED"
-RESULT_UPLOADING = "RESULT_UPLOADING"
-RESULT_UPLOADED = "RESULT_UPLOADED"
-RESULT_UPLOAD_TIMEOUT = "RESULT_UPLOAD_TIMEOUT"
-FINALIZING = "FINALIZING"
-FINALIZED = "FINALIZED"
-FINALIZE_FAILED = "FINALIZE_FAILED"
-FINAL_DEADLINE_REACHED = "FINAL_DEADLINE_REACHED"
-COMPLETED = "COMPLETED"
-FAILED = "FAILED"
+# Every member of statuses.TaskStatus, in its order (tests/offchain/test_scheduler_workflow.py checks the names).
+(
+    RECEIVED,
+    INITIALIZING,
+    INITIALIZED,
+    INITIALIZE_FAILED,
+    RUNNING,
+    CONTRIBUTION_TIMEOUT,
+    CONSENSUS_REACHED,
+    REOPENING,
+    REOPENED,
+    REOPEN_FAILED,
+    AT_LEAST_ONE_REVEALED,
+    RESULT_UPLOADING,
+    RESULT_UPLOADED,
+    RESULT_UPLOAD_TIMEOUT,
+    FINALIZING,
+    FINALIZED,
+    FINALIZE_FAILED,
+    FINAL_DEADLINE_REACHED,
+    COMPLETED,
+    FAILED,
+) = TaskStatus
 
 TASK_FINAL = frozenset({COMPLETED, FAILED})
 # Error statuses are always followed at once by FAILED (both go to the history).
@@ -94,21 +99,24 @@ TASK_TRANSITIONS: dict[str, frozenset[str]] = {
 TASK_STATUSES = frozenset(TASK_TRANSITIONS)
 
 # --- Replicate (one worker on one task) --------------------------------------------------------------------------
-CREATED = "CREATED"
-STARTED = "STARTED"
-COMPUTED = "COMPUTED"
-CONTRIBUTED = "CONTRIBUTED"
-REVEALED = "REVEALED"
-RESULT_UPLOAD_REQUESTED = "RESULT_UPLOAD_REQUESTED"
-R_RESULT_UPLOADED = "RESULT_UPLOADED"
-RESULT_UPLOAD_FAILED = "RESULT_UPLOAD_FAILED"
-COMPUTE_FAILED = "COMPUTE_FAILED"
-CONTRIBUTE_FAILED = "CONTRIBUTE_FAILED"
-REVEAL_FAILED = "REVEAL_FAILED"
-ABORTED = "ABORTED"
-WORKER_LOST = "WORKER_LOST"
-R_COMPLETED = "COMPLETED"
-R_FAILED = "FAILED"
+# Every member of statuses.ReplicateStatus, in its order (tests/offchain/test_scheduler_workflow.py checks the names).
+(
+    CREATED,
+    STARTED,
+    COMPUTED,
+    CONTRIBUTED,
+    REVEALED,
+    RESULT_UPLOAD_REQUESTED,
+    R_RESULT_UPLOADED,
+    RESULT_UPLOAD_FAILED,
+    COMPUTE_FAILED,
+    CONTRIBUTE_FAILED,
+    REVEAL_FAILED,
+    ABORTED,
+    WORKER_LOST,
+    R_COMPLETED,
+    R_FAILED,
+) = ReplicateStatus
 
 # What a worker may report through POST /replicates/{taskId}/updateStatus.
 WORKER_REPORTS = frozenset(
@@ -167,13 +175,16 @@ REPLICATE_PENDING = frozenset({CREATED, STARTED, COMPUTED})
 REPLICATE_BUSY = frozenset({CREATED, STARTED, COMPUTED, CONTRIBUTED, REVEALED, RESULT_UPLOAD_REQUESTED})
 
 # --- Next actions (scheduler -> worker) ----------------------------------------------------------------------------
-PLEASE_CONTINUE = "PLEASE_CONTINUE"
-PLEASE_CONTRIBUTE = "PLEASE_CONTRIBUTE"
-PLEASE_WAIT = "PLEASE_WAIT"
-PLEASE_REVEAL = "PLEASE_REVEAL"
-PLEASE_UPLOAD = "PLEASE_UPLOAD"
-PLEASE_COMPLETE = "PLEASE_COMPLETE"
-PLEASE_ABORT = "PLEASE_ABORT"
+# Every member of statuses.NextAction, in its order (tests/offchain/test_scheduler_workflow.py checks the names).
+(
+    PLEASE_CONTINUE,
+    PLEASE_CONTRIBUTE,
+    PLEASE_WAIT,
+    PLEASE_REVEAL,
+    PLEASE_UPLOAD,
+    PLEASE_COMPLETE,
+    PLEASE_ABORT,
+) = NextAction
 NEXT_ACTIONS = frozenset(
     {
         PLEASE_CONTINUE,
@@ -200,12 +211,15 @@ NEXT_ACTION_AFTER_REPORT: dict[str, str] = {
 }
 
 # Abort causes sent in `extra.cause`.
-CAUSE_CONSENSUS_REACHED = "CONSENSUS_REACHED"
-CAUSE_CONTRIBUTION_TIMEOUT = "CONTRIBUTION_TIMEOUT"
-CAUSE_TASK_FAILED = "TASK_FAILED"
-CAUSE_NOT_IN_CONSENSUS = "NOT_IN_CONSENSUS"
-CAUSE_REPLICATE_FAILED = "REPLICATE_FAILED"
-CAUSE_REVEAL_TIMEOUT = "REVEAL_TIMEOUT"
+# Every member of statuses.AbortCause, in its order (tests/offchain/test_scheduler_workflow.py checks the names).
+(
+    CAUSE_CONSENSUS_REACHED,
+    CAUSE_CONTRIBUTION_TIMEOUT,
+    CAUSE_TASK_FAILED,
+    CAUSE_NOT_IN_CONSENSUS,
+    CAUSE_REPLICATE_FAILED,
+    CAUSE_REVEAL_TIMEOUT,
+) = AbortCause
 
 
 def task_can_move(current: str, new: str) -> bool:

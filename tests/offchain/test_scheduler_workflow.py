@@ -34,6 +34,21 @@ def test_enums_are_the_wire_vocabularies():
         assert all(m.name == m.value for m in enum), enum
 
 
+def test_workflow_names_are_the_enum_members():
+    """workflow.py unpacks each enum into module names in order: every name must be bound to its own member."""
+    prefixed = {
+        ReplicateStatus: {"RESULT_UPLOADED": "R_", "COMPLETED": "R_", "FAILED": "R_"},
+        AbortCause: None,
+    }
+    for enum in (TaskStatus, ReplicateStatus, NextAction, AbortCause):
+        for member in enum:
+            if enum is AbortCause:
+                name = "CAUSE_" + member.name
+            else:
+                name = (prefixed.get(enum) or {}).get(member.name, "") + member.name
+            assert getattr(wf, name) is member, (enum.__name__, name)
+
+
 def test_messages_round_trip_the_wire_json():
     offer = {
         "taskId": "0x" + "11" * 32,
